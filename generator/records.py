@@ -1,0 +1,119 @@
+"""Plain records passed between pipeline stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date as a dump writes it: month and day always, the year only sometimes."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in a dump that could not be read as expected; the build goes on without it."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Entry:
+    """One paper as one dump lists it."""
+
+    title: str
+    abstract: str
+    path: Path
+    line: int
+    page_date: PartialDate | None = None
+    published: PartialDate | None = None
+    authors_count: int | None = None
+    upvotes: int | None = None
+    organization: str | None = None
+    digest_date: dt.date | None = None
+    published_date: dt.date | None = None
+
+
+@dataclass
+class Dump:
+    """A parsed dump file."""
+
+    path: Path
+    entries: list[Entry]
+    problems: list[Problem]
+    header_date: PartialDate | None = None
+    header_line: int = 0
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """Where a paper was seen: one entry of one dump."""
+
+    path: str
+    line: int
+    digest_date: dt.date | None
+    upvotes: int | None
+
+
+@dataclass
+class Paper:
+    """A distinct paper, merged from every entry that lists it."""
+
+    id: str
+    title: str
+    abstract: str
+    sightings: list[Sighting]
+    published: dt.date | None = None
+    authors_count: int | None = None
+    upvotes: int | None = None
+    organization: str | None = None
+    keyphrases: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+
+    @property
+    def digest_dates(self) -> list[dt.date | None]:
+        dates = {s.digest_date for s in self.sightings}
+        return sorted(d for d in dates if d) + ([None] if None in dates else [])
+
+    @property
+    def latest_date(self) -> dt.date | None:
+        known = [d for d in self.digest_dates if d]
+        return known[-1] if known else None
+
+
+@dataclass
+class Topic:
+    id: str
+    label: str
+    paper_ids: list[str]
+    key: str = ""
+    """The normalised keyphrase the topic stands for."""
+
+
+@dataclass
+class Digest:
+    """Everything the pages are rendered from."""
+
+    papers: list[Paper]
+    topics: list[Topic]
+    problems: list[Problem]
+    dump_count: int = 0
+    entry_count: int = 0
+
+    def papers_by_date(self) -> dict[dt.date | None, list[Paper]]:
+        days: dict[dt.date | None, list[Paper]] = {}
+        for paper in self.papers:
+            for day in paper.digest_dates:
+                days.setdefault(day, []).append(paper)
+        return days
