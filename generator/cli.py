@@ -1,0 +1,156 @@
+"""``digest``: build, preview and inspect a digest from the command line.
+
+``digest build`` builds into a temporary folder beside the output and swaps it in at the end, so a
+failed build leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from mkdocs.exceptions import Abort
+
+from .config import ConfigError, load_config
+
+DEFAULT_MKDOCS_CONFIG = Path("mkdocs.yml")
+DIGEST_CONFIG = Path("site_config/digest.yml")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(format="%(levelname)-7s - %(message)s", level=logging.INFO)
+    logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
+    try:
+        return args.run(args)
+    except (ConfigError, SiteFolderError) as err:
+        logging.getLogger("digest").error("%s", err)
+        return 2
+    except Abort as err:
+        logging.getLogger("digest").error("%s The previous site, if any, is untouched.", err)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digest", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site")
+    _add_site_options(build)
+    build.add_argument("--out", type=Path, help="output folder (default: site_dir of mkdocs.yml)")
+    build.set_defaults(run=_run_build)
+
+    serve = commands.add_parser("serve", help="preview the site; rebuilds when a dump changes")
+    _add_site_options(serve)
+    serve.add_argument("--dev-addr", default=None, help="IP:PORT to serve on (default 127.0.0.1:8000)")
+    serve.set_defaults(run=_run_serve)
+
+    keywords = commands.add_parser("keywords", help="print keyphrases of every .txt file in a folder")
+    keywords.add_argument("folder", type=Path)
+    keywords.add_argument("--top-n", type=int, default=10)
+    keywords.add_argument("--json", action="store_true", help="print one JSON object (the only format)")
+    keywords.set_defaults(run=_run_keywords)
+    return parser
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dumps", type=Path, nargs="+", metavar="PATH",
+                        help="dump files or folders (default: dumps of site_config/digest.yml)")
+    parser.add_argument("-f", "--config-file", type=Path, default=DEFAULT_MKDOCS_CONFIG,
+                        help="the MkDocs configuration (default: mkdocs.yml)")
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    build_site(args.config_file, dumps=args.dumps, out=args.out)
+    return 0
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    from .plugin import DigestPlugin
+
+    DigestPlugin.dumps_override = _absolute(args.dumps)
+    serve(str(args.config_file), dev_addr=args.dev_addr)
+    return 0
+
+
+def _run_keywords(args: argparse.Namespace) -> int:
+    from .keyphrases import KeyphraseExtractor
+
+    settings = load_config(DIGEST_CONFIG).keyphrases if DIGEST_CONFIG.exists() else None
+    files = sorted(p for p in args.folder.glob("*.txt") if p.is_file())
+    texts = [" ".join(p.read_text(encoding="utf-8", errors="replace").split()) for p in files]
+    extractor = KeyphraseExtractor(dataclasses.replace(settings, top_n=args.top_n) if settings
+                                   else _default_settings(args.top_n))
+    phrases = extractor.extract(texts, progress=sys.stderr.isatty())
+    result = {path.name: ranked for path, ranked in zip(files, phrases, strict=True)}
+    json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _default_settings(top_n: int):
+    from .config import KeyphraseSettings
+
+    return KeyphraseSettings(top_n=top_n)
+
+
+class SiteFolderError(RuntimeError):
+    """The output folder holds something that is not a built site; it is never replaced."""
+
+
+def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | None = None) -> Path:
+    """Build the site into ``out`` (or the configured site_dir) atomically; returns the site folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config as load_mkdocs_config
+
+    config_file = config_file.resolve()
+    if out is None:
+        out = Path(load_mkdocs_config(str(config_file)).site_dir)
+    out = out.resolve()
+    _check_replaceable(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        config = load_mkdocs_config(str(config_file), site_dir=str(staging))
+        config.plugins["digest"].dumps_override = _absolute(dumps)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        staging.chmod(0o755)
+        _swap_in(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
+
+
+def _absolute(paths: list[Path] | None) -> list[Path] | None:
+    return [p.resolve() for p in paths] if paths else None
+
+
+def _check_replaceable(out: Path) -> None:
+    if out.exists() and any(out.iterdir()) and not (out / "index.html").exists():
+        raise SiteFolderError(f"{out} is not empty and holds no index.html: not replacing it with a site")
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    previous = out.with_name(f".{out.name}.previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if out.exists():
+        os.replace(out, previous)
+    os.replace(staging, out)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Stage 7: digest → ``papers.json``, the machine-readable digest at the site root.
+
+URLs are relative to the site root, dates are YYYY-MM-DD, unknown values are null.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .pages import PATHS, page_url
+from .records import Digest, Paper
+
+
+def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> str:
+    def url(src_path: str) -> str:
+        return page_url(src_path, use_directory_urls)
+
+    days = digest.papers_by_date()
+    payload = {
+        "papers": [_paper(paper, url(PATHS.paper(paper.id)), root) for paper in digest.papers],
+        "topics": [
+            {"id": t.id, "label": t.label, "url": url(PATHS.topic(t.id)), "papers": t.paper_ids}
+            for t in digest.topics
+        ],
+        "dates": [
+            {"date": _iso(day), "url": url(PATHS.day(day)), "papers": sorted(p.id for p in days[day])}
+            for day in sorted(days, key=lambda d: d or dt.date.max)
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+
+
+def _paper(paper: Paper, url: str, root: Path) -> dict:
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "url": url,
+        "keywords": paper.keyphrases,
+        "topics": paper.topics,
+        "digest_dates": [_iso(d) for d in paper.digest_dates],
+        "published": _iso(paper.published),
+        "authors_count": paper.authors_count,
+        "upvotes": paper.upvotes,
+        "organization": paper.organization,
+        "sources": [
+            {"file": _relative(s.path, root), "line": s.line, "date": _iso(s.digest_date), "upvotes": s.upvotes}
+            for s in paper.sightings
+        ],
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).name

@@ -1,0 +1,193 @@
+"""Stage 6: digest → Markdown pages, through the Jinja templates in ``templates/``.
+
+Every piece of dump text is placed inside HTML elements and HTML-escaped by Jinja's autoescaping, so
+Markdown never interprets it: ``<EOS>``, ``[MASK]``, ``P(y|x)`` and ``*`` reach the reader as written.
+Links inside those elements are final URLs relative to the page, computed here, because MkDocs only
+rewrites links written in Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import jinja2
+from markupsafe import Markup, escape
+from mkdocs.utils import get_relative_url
+
+from .records import Digest, Paper
+from .topics import topic_for
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+HOME_TOPIC_COUNT = 15
+UNDATED = "undated"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where each generated page lives, as a path under the docs folder."""
+
+    home: str = "index.md"
+    topics: str = "topics/index.md"
+    dates: str = "dates/index.md"
+    undated: str = "dates/undated.md"
+
+    @staticmethod
+    def paper(paper_id: str) -> str:
+        return f"papers/{paper_id}.md"
+
+    @staticmethod
+    def topic(topic_id: str) -> str:
+        return f"topics/{topic_id}.md"
+
+    @staticmethod
+    def day(day: dt.date | None) -> str:
+        return f"dates/{day:%Y/%m/%d}.md" if day else Paths.undated
+
+    @staticmethod
+    def month(year: int, month: int) -> str:
+        return f"dates/{year:04d}/{month:02d}/index.md"
+
+    @staticmethod
+    def year(year: int) -> str:
+        return f"dates/{year:04d}/index.md"
+
+
+PATHS = Paths()
+
+
+def page_url(src_path: str, use_directory_urls: bool = True) -> str:
+    """The URL MkDocs gives the page at ``src_path``, relative to the site root."""
+    stem = src_path.removesuffix(".md")
+    if not use_directory_urls:
+        return f"{stem}.html"
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/" if stem.endswith("/index") else f"{stem}/"
+
+
+def render_pages(digest: Digest, site_title: str, use_directory_urls: bool = True) -> dict[str, str]:
+    """Markdown of every generated page, keyed by its path under the docs folder."""
+    renderer = _Renderer(digest, site_title, use_directory_urls)
+    return dict(sorted(renderer.pages()))
+
+
+class _Renderer:
+    def __init__(self, digest: Digest, site_title: str, use_directory_urls: bool) -> None:
+        self.digest = digest
+        self.site_title = site_title
+        self.use_directory_urls = use_directory_urls
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["day"] = format_day
+        self.env.filters["front_matter_title"] = front_matter_title
+        self.papers = {p.id: p for p in digest.papers}
+        self.topics = {t.id: t for t in digest.topics}
+        self.topic_by_key = {t.key: t for t in digest.topics}
+        self.days = digest.papers_by_date()
+        self.months: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+        for day in sorted((d for d in self.days if d), reverse=True):
+            self.months[day.year, day.month].append(day)
+
+    def pages(self):
+        yield self._render(PATHS.home, "home.md.j2", **self._home())
+        yield self._render(PATHS.topics, "topics_index.md.j2",
+                           topics=sorted(self.digest.topics, key=lambda t: t.label.lower()))
+        for topic in self.digest.topics:
+            yield self._render(PATHS.topic(topic.id), "topic.md.j2", topic=topic,
+                               papers=self._newest_first(topic.paper_ids))
+        for paper in self.digest.papers:
+            yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper)
+        yield from self._date_pages()
+
+    def _date_pages(self):
+        for day, papers in self.days.items():
+            yield self._render(PATHS.day(day), "day.md.j2", day=day, title=format_day(day),
+                               papers=sorted(papers, key=_by_title))
+        years: dict[int, list[int]] = defaultdict(list)
+        for year, month in self.months:
+            years[year].append(month)
+            yield self._render(PATHS.month(year, month), "month.md.j2", year=year,
+                               month_name=month_label(year, month), days_in_month=self.months[year, month])
+        for year, months in years.items():
+            yield self._render(PATHS.year(year), "year.md.j2", year=year, months=months)
+        yield self._render(PATHS.dates, "dates_index.md.j2", years=years, undated=None in self.days)
+
+    def _home(self) -> dict:
+        dated = sorted(d for d in self.days if d)
+        latest = dated[-1] if dated else None
+        largest = sorted(self.digest.topics, key=lambda t: (-len(t.paper_ids), t.label.lower()))
+        return {
+            "latest": latest,
+            "latest_papers": sorted(self.days.get(latest, []), key=_by_title),
+            "largest_topics": largest[:HOME_TOPIC_COUNT],
+            "day_count": len(dated),
+        }
+
+    def _newest_first(self, paper_ids: list[str]) -> list[Paper]:
+        papers = [self.papers[i] for i in paper_ids]
+        return sorted(papers, key=lambda p: (-(p.latest_date or dt.date.min).toordinal(), p.title.lower()))
+
+    def _render(self, path: str, template: str, **context) -> tuple[str, str]:
+        here = page_url(path, self.use_directory_urls)
+        markdown = self.env.get_template(template).render(
+            site_title=self.site_title,
+            digest=self.digest,
+            topics_by_id=self.topics,
+            paths=PATHS,
+            link=self._linker(here),
+            search_links=search_links,
+            papers_on=self.days,
+            month_label=month_label,
+            month_days=lambda year, month: self.months[year, month],
+            month_papers=self._month_paper_count,
+            topic_for=lambda phrase: topic_for(phrase, self.topic_by_key),
+            **context,
+        )
+        return path, markdown
+
+    def _month_paper_count(self, year: int, month: int) -> int:
+        return len({p.id for day in self.months[year, month] for p in self.days[day]})
+
+    def _linker(self, here: str) -> Callable[[str], str]:
+        def link(src_path: str) -> str:
+            return get_relative_url(page_url(src_path, self.use_directory_urls), here or ".")
+
+        return link
+
+
+def format_day(day: dt.date | None) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}" if day else "Undated"
+
+
+def month_label(year: int, month: int) -> str:
+    return dt.date(year, month, 1).strftime("%B %Y")
+
+
+def front_matter_title(text: str) -> Markup:
+    """A YAML scalar holding the HTML-escaped text: the theme prints page titles without escaping."""
+    return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
+
+
+def search_links(paper: Paper) -> dict[str, str]:
+    query = quote_plus(paper.title)
+    return {
+        "arXiv": f"https://arxiv.org/search/?query={query}&searchtype=title",
+        "Hugging Face": f"https://huggingface.co/papers?q={query}",
+    }
+
+
+def _by_title(paper: Paper) -> str:
+    return paper.title.lower()
+

@@ -1,0 +1,61 @@
+"""The whole flow: dumps → parse → papers (deduplicated) → keyphrases → topics & dates → pages.
+
+Each stage is a plain function in its own module; this one only runs them in order and reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .config import DigestConfig
+from .dates import date_entries
+from .keyphrases import extract_keyphrases
+from .pages import render_pages
+from .papers import merge_entries
+from .parse import read_dumps
+from .records import Digest
+from .topics import build_topics
+
+log = logging.getLogger("mkdocs.plugins.digest")
+
+
+@contextmanager
+def _stage(name: str, timings: dict[str, float]) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - start
+
+
+def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) -> Digest:
+    """Run every stage up to the topics; problems in the dumps are logged and collected, never fatal."""
+    timings = {} if timings is None else timings
+    with _stage("parse", timings):
+        dumps, problems = read_dumps(config.dumps)
+        for dump in dumps:
+            problems += dump.problems
+        entries, dating_log, dating_problems = date_entries(dumps, config)
+        problems += dating_problems
+        papers = merge_entries(entries)
+    for line in dating_log:
+        log.info("%s", line)
+    for problem in problems:
+        log.warning("%s", problem)
+    log.info("Read %d entries from %d dumps: %d distinct papers, %d problems",
+             len(entries), len(dumps), len(papers), len(problems))
+    with _stage("keyphrases", timings):
+        counts = extract_keyphrases(papers, config.keyphrases, config.cache_dir)
+    log.info("Keyphrases: %d from the cache, %d extracted", counts["cached"], counts["extracted"])
+    with _stage("topics", timings):
+        topics = build_topics(papers, config.topics)
+    log.info("%d topics", len(topics))
+    return Digest(papers, topics, problems, dump_count=len(dumps), entry_count=len(entries))
+
+
+def build_pages(digest: Digest, config: DigestConfig, use_directory_urls: bool = True,
+                timings: dict[str, float] | None = None) -> dict[str, str]:
+    timings = {} if timings is None else timings
+    with _stage("render", timings):
+        return render_pages(digest, config.title, use_directory_urls)

@@ -1,0 +1,100 @@
+"""The MkDocs plugin: runs the pipeline inside ``mkdocs build``, ``serve`` and ``gh-deploy``.
+
+Generated pages are virtual files added to MkDocs' file collection; they never touch the folder of
+hand-written pages (``docs_dir``), and a hand-written page at a generated path is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .config import ConfigError, DigestConfig, load_config
+from .export import papers_json
+from .pages import PATHS, TEMPLATES_DIR
+from .pipeline import build_digest, build_pages
+from .records import Digest
+
+log = get_plugin_logger("digest")
+IN_NAV = frozenset({PATHS.home, PATHS.topics, PATHS.dates})
+
+
+class DigestPluginConfig(Config):
+    config = c.Type(str, default="site_config/digest.yml")
+
+
+class DigestPlugin(BasePlugin[DigestPluginConfig]):
+    dumps_override: list[Path] | None = None
+    """Set by ``digest build --dumps`` to build from other dumps than the configured ones."""
+
+    def __init__(self) -> None:
+        self.digest_config: DigestConfig | None = None
+        self.digest: Digest | None = None
+        self.timings: dict[str, float] = {}
+        self._saved_epoch: str | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this plugin (and its loaded model) across ``serve`` rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            digest_config = load_config(root / self.config.config, root)
+        except ConfigError as err:
+            raise PluginError(str(err)) from None
+        if self.dumps_override is not None:
+            digest_config = digest_config.with_dumps(self.dumps_override)
+        self.digest_config = digest_config
+        self.root = root
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.digest_config is not None
+        self.timings = {}
+        self.digest = build_digest(self.digest_config, self.timings)
+        pages = build_pages(self.digest, self.digest_config, config.use_directory_urls, self.timings)
+        pages["papers.json"] = papers_json(self.digest, self.root, config.use_directory_urls)
+        for path, content in pages.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"{config.docs_dir}/{path} is hand-written, but the digest generates {path}; "
+                                  "rename or move the hand-written page")
+            inclusion = InclusionLevel.UNDEFINED if path in IN_NAV else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=content, inclusion=inclusion))
+        self._pin_build_date(self.digest)
+        log.info("Stage times: %s", ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
+        return files
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        assert self.digest_config is not None
+        for path in [*self.digest_config.dumps, self.root / self.config.config, TEMPLATES_DIR]:
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._restore_build_date()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._restore_build_date()
+
+    def _pin_build_date(self, digest: Digest) -> None:
+        """Date the build by its newest digest day, so the same dumps build the same site (sitemap)."""
+        days = [p.latest_date for p in digest.papers if p.latest_date]
+        if not days or "SOURCE_DATE_EPOCH" in os.environ:
+            return
+        newest = dt.datetime.combine(max(days), dt.time(), tzinfo=dt.UTC)
+        self._saved_epoch = ""
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(newest.timestamp()))
+
+    def _restore_build_date(self) -> None:
+        if self._saved_epoch is not None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self._saved_epoch = None
