@@ -1,0 +1,102 @@
+"""What a reader sees, in a real Chromium driven by Playwright, on the site built from the seeds."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("DIGEST_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(seeds_site):
+    handler = functools.partial(_QuietHandler, directory=str(seeds_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def page(browser, site_url):
+    """A page that records dialogs (a sign of executed script) and requests to other hosts."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.dialogs = []
+    page.foreign_requests = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: urlparse(request.url).hostname not in ("127.0.0.1", None)
+            and page.foreign_requests.append(request.url))
+    yield page
+    context.close()
+
+
+def _tricky(papers):
+    marks = ("<EOS>", "[MASK]", "|", "*", "\\", "``")
+    return [p for p in papers if any(m in p["abstract"] or m in p["title"] for m in marks)]
+
+
+def test_reader_sees_title_and_abstract_exactly_even_when_they_look_like_markup(page, site_url, seeds_json):
+    tricky = _tricky(seeds_json["papers"])
+    assert len(tricky) >= 10
+    for paper in tricky:
+        page.goto(site_url + paper["url"])
+        title = page.locator("h1.digest-title")
+        abstract = page.locator(".digest-abstract p")
+        assert title.is_visible() and abstract.is_visible()
+        assert title.text_content() == paper["title"]
+        assert abstract.text_content() == paper["abstract"]
+        assert abstract.inner_text() == " ".join(paper["abstract"].split())
+        assert page.title().startswith(paper["title"])
+    assert page.dialogs == []
+    assert page.foreign_requests == []
+
+
+def test_keyphrases_link_to_topic_pages_that_list_the_paper(page, site_url, seeds_json):
+    paper = next(p for p in seeds_json["papers"] if p["topics"])
+    page.goto(site_url + paper["url"])
+    page.locator(".digest-keyphrases a.digest-chip").first.click()
+    page.wait_for_load_state()
+    assert "/topics/" in page.url
+    assert page.locator(f'a[href$="papers/{paper["id"]}/"]').count() >= 1
+
+
+def test_material_search_finds_a_paper_by_its_title(page, site_url, seeds_json):
+    paper = next(p for p in seeds_json["papers"] if p["title"].startswith("NV-Embed"))
+    page.goto(site_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill("NV-Embed generalist embedding")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=20_000)
+    assert urlparse(first.get_attribute("href")).path.endswith(f"/papers/{paper['id']}/")
+    assert page.foreign_requests == []

@@ -1,0 +1,216 @@
+"""Whole builds with the real model and a real MkDocs + Material build: the site a reader gets."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from generator.cli import SiteFolderError, build_site
+
+from .conftest import EXAMPLE_DUMPS, make_project
+
+PAPER_KEYS = {"id", "title", "abstract", "url", "keywords", "topics", "digest_dates", "published",
+              "authors_count", "upvotes", "organization", "sources"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class PageText(HTMLParser):
+    """Text and links of a built page's content area, with character references decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.text: list[str] = []
+        self.links: list[str] = []
+        self.abstract_tags: list[str] = []
+        self._in_abstract = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if self.depth or "md-content" in classes:
+            self.depth += 1
+        if self._in_abstract:
+            self._in_abstract += 1
+            self.abstract_tags.append(tag)
+        if "digest-abstract" in classes:
+            self._in_abstract = 1
+        if self.depth and tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+        if self._in_abstract:
+            self._in_abstract -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.text.append(data)
+
+
+def read_page(site: Path, url: str) -> PageText:
+    parser = PageText()
+    parser.feed((site / url / "index.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def linked_urls(site: Path, url: str) -> set[str]:
+    """Site-relative URLs linked from the page at ``url``."""
+    base = f"http://site/{url}"
+    return {urljoin(base, href).removeprefix("http://site/") for href in read_page(site, url).links
+            if urljoin(base, href).startswith("http://site/")}
+
+
+def test_papers_json_holds_605_papers_with_the_documented_fields(seeds_json):
+    papers = seeds_json["papers"]
+    assert len(papers) == 605
+    assert all(set(p) == PAPER_KEYS for p in papers)
+    topic_ids = {t["id"] for t in seeds_json["topics"]}
+    for paper in papers:
+        assert paper["keywords"], paper["title"]
+        assert set(paper["topics"]) <= topic_ids
+        assert all(d is None or ISO_DATE.fullmatch(d) for d in paper["digest_dates"])
+        assert paper["url"] == f"papers/{paper['id']}/"
+    assert sum(len(p["sources"]) for p in papers) == 646
+    assert {d["date"] for d in seeds_json["dates"]} == {"2024-03-14", "2024-03-12", "2024-10-28", None}
+
+
+def test_every_paper_page_shows_its_exact_title_and_abstract_with_nothing_turned_into_markup(
+        seeds_site, seeds_json):
+    for paper in seeds_json["papers"]:
+        page = read_page(seeds_site, paper["url"])
+        text = "".join(page.text)
+        assert paper["title"] in text
+        assert paper["abstract"] in text
+        assert page.abstract_tags == ["p"], paper["title"]
+        assert all(phrase in text for phrase in paper["keywords"])
+
+
+def test_markup_looking_text_reaches_the_page_as_text(seeds_site, seeds_json):
+    tricky = [p for p in seeds_json["papers"] if "<EOS>" in p["abstract"] or "[MASK]" in p["abstract"]]
+    assert tricky
+    for paper in tricky:
+        html = (seeds_site / paper["url"] / "index.html").read_text(encoding="utf-8")
+        assert "<EOS>" not in html.split("<body", 1)[1]
+        assert ("&lt;EOS&gt;" in html) or ("[MASK]" in html)
+
+
+def test_every_topic_page_is_linked_from_the_topic_index_and_lists_its_papers(seeds_site, seeds_json):
+    topics = seeds_json["topics"]
+    assert topics
+    from_index = linked_urls(seeds_site, "topics/")
+    for topic in topics:
+        assert topic["url"] in from_index
+        listed = linked_urls(seeds_site, topic["url"])
+        assert {f"papers/{pid}/" for pid in topic["papers"]} <= listed
+
+
+def test_every_date_page_is_linked_from_the_date_indexes(seeds_site, seeds_json):
+    dates_index = linked_urls(seeds_site, "dates/")
+    for day in seeds_json["dates"]:
+        assert day["url"] in dates_index
+        listed = linked_urls(seeds_site, day["url"])
+        assert {f"papers/{pid}/" for pid in day["papers"]} <= listed
+        if day["date"]:
+            year, month, _ = day["date"].split("-")
+            assert f"dates/{year}/" in dates_index
+            assert day["url"] in linked_urls(seeds_site, f"dates/{year}/{month}/")
+            assert f"dates/{year}/{month}/" in linked_urls(seeds_site, f"dates/{year}/")
+
+
+def test_navigation_is_home_dates_topics_and_keeps_papers_out(seeds_site):
+    html = (seeds_site / "index.html").read_text(encoding="utf-8")
+    tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
+    assert tabs[:3] == ["Home", "Dates", "Topics"]
+    primary = html.index("md-nav--primary")
+    nav = html[primary: html.index("md-sidebar--secondary", primary)]
+    assert re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span[^>]*>\s*([^<]+?)\s*<', nav)[:3] == [
+        "Home", "Dates", "Topics"]
+    assert "papers/" not in nav
+
+
+def test_home_page_shows_latest_day_largest_topics_and_counts(seeds_site, seeds_json):
+    text = "".join(read_page(seeds_site, "").text)
+    assert "605 papers" in " ".join(text.split())
+    assert "Latest: Mon 28 Oct 2024" in text
+    largest = max(seeds_json["topics"], key=lambda t: len(t["papers"]))
+    assert largest["label"] in text
+
+
+def test_material_search_index_covers_every_paper(seeds_site, seeds_json):
+    index = json.loads((seeds_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert {p["url"] for p in seeds_json["papers"]} <= locations
+
+
+def test_example_dumps_build_with_dates_from_file_names_and_merged_duplicates(example_site):
+    digest = json.loads((example_site / "papers.json").read_text(encoding="utf-8"))
+    assert len(digest["papers"]) == 20
+    assert [d["date"] for d in digest["dates"]] == ["2025-03-12", "2025-03-13", "2025-03-14"]
+    twice = [p for p in digest["papers"] if len(p["digest_dates"]) == 2]
+    assert len(twice) == 2
+    assert all(p["upvotes"] is not None for p in twice)
+    assert digest["topics"]
+
+
+def test_same_input_builds_the_same_site_byte_for_byte(tmp_path, keyphrase_cache, example_site):
+    config_file = make_project(tmp_path / "again", keyphrase_cache, dumps=[str(EXAMPLE_DUMPS)],
+                               topics={"min_papers": 2})
+    again = build_site(config_file, out=tmp_path / "again" / "site")
+    first = {p.relative_to(example_site): p.read_bytes() for p in example_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_cli_builds_any_dump_file_into_any_folder(tmp_path, keyphrase_cache):
+    config_file = make_project(tmp_path / "project", keyphrase_cache)
+    out = tmp_path / "elsewhere" / "site"
+    dump = EXAMPLE_DUMPS / "2025-03-13.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", "-f", str(config_file), "--dumps", str(dump),
+         "--out", str(out)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"{dump}: dated 2025-03-13 by its file name" in result.stderr
+    assert len(json.loads((out / "papers.json").read_text())["papers"]) == 7
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path, keyphrase_cache, caplog):
+    good = make_project(tmp_path / "good", keyphrase_cache, dumps=[str(EXAMPLE_DUMPS / "2025-03-12.txt")])
+    out = tmp_path / "site"
+    build_site(good, out=out)
+    before = (out / "index.html").read_bytes()
+    clashing = make_project(tmp_path / "bad", keyphrase_cache, pages={"index.md": "# Hand-written home"},
+                            dumps=[str(EXAMPLE_DUMPS)])
+    with pytest.raises(Abort):
+        build_site(clashing, out=out)
+    assert "pages/index.md is hand-written, but the digest generates index.md" in caplog.text
+    assert (out / "index.html").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "good", "site"]
+
+
+def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path, keyphrase_cache):
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    config_file = make_project(tmp_path / "project", keyphrase_cache)
+    with pytest.raises(SiteFolderError):
+        build_site(config_file, out=precious)
+    assert (precious / "thesis.tex").read_text() == "years of work"
+
+
+def test_bad_configuration_is_reported_with_file_and_key(tmp_path, keyphrase_cache, caplog):
+    config_file = make_project(tmp_path / "project", keyphrase_cache, keyphrase={"top_n": 3})
+    with pytest.raises(Abort):
+        build_site(config_file, out=tmp_path / "site")
+    assert f"{tmp_path / 'project' / 'digest.yml'}: unknown key 'keyphrase'" in caplog.text
+    assert not (tmp_path / "site").exists()
