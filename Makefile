@@ -1,0 +1,31 @@
+# The two commands of the README: `make site` (set up, then build site/ from dumps/) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# A pinned torch: unpinned, pip may pick a multi-GB CUDA build. On a GPU machine, `make site TORCH=torch`.
+TORCH  ?= torch==2.13.0
+
+.PHONY: site test serve lint bench clean
+
+site: $(VENV)/.installed
+	$(BIN)/digest build
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+serve: $(VENV)/.installed
+	$(BIN)/digest serve
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/seeds_build.py
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet "$(TORCH)"
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+clean:
+	rm -rf site .cache
