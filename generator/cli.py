@@ -85,22 +85,15 @@ def _run_serve(args: argparse.Namespace) -> int:
 def _run_keywords(args: argparse.Namespace) -> int:
     from .keyphrases import KeyphraseExtractor
 
-    settings = load_config(DIGEST_CONFIG).keyphrases if DIGEST_CONFIG.exists() else None
+    settings = load_config(DIGEST_CONFIG, Path.cwd()).keyphrases
     files = sorted(p for p in args.folder.glob("*.txt") if p.is_file())
     texts = [" ".join(p.read_text(encoding="utf-8", errors="replace").split()) for p in files]
-    extractor = KeyphraseExtractor(dataclasses.replace(settings, top_n=args.top_n) if settings
-                                   else _default_settings(args.top_n))
+    extractor = KeyphraseExtractor(dataclasses.replace(settings, top_n=args.top_n))
     phrases = extractor.extract(texts, progress=sys.stderr.isatty())
     result = {path.name: ranked for path, ranked in zip(files, phrases, strict=True)}
     json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0
-
-
-def _default_settings(top_n: int):
-    from .config import KeyphraseSettings
-
-    return KeyphraseSettings(top_n=top_n)
 
 
 class SiteFolderError(RuntimeError):

@@ -37,9 +37,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def __init__(self) -> None:
         self.digest_config: DigestConfig | None = None
+        self.root = Path.cwd()
         self.digest: Digest | None = None
         self.timings: dict[str, float] = {}
-        self._saved_epoch: str | None = None
+        self._pinned_build_date = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin (and its loaded model) across ``serve`` rebuilds."""
@@ -91,10 +92,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if not days or "SOURCE_DATE_EPOCH" in os.environ:
             return
         newest = dt.datetime.combine(max(days), dt.time(), tzinfo=dt.UTC)
-        self._saved_epoch = ""
         os.environ["SOURCE_DATE_EPOCH"] = str(int(newest.timestamp()))
+        self._pinned_build_date = True
 
     def _restore_build_date(self) -> None:
-        if self._saved_epoch is not None:
+        if self._pinned_build_date:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
-            self._saved_epoch = None
+            self._pinned_build_date = False

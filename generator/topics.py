@@ -23,10 +23,10 @@ def phrase_key(phrase: str) -> str:
     return " ".join(words)
 
 
-def phrase_keys(phrase: str) -> list[str]:
-    """The phrase's key, then the keys of its trailing sub-phrases of two words or more, longest first."""
-    words = phrase_key(phrase).split()
-    return [" ".join(words[i:]) for i in range(len(words) - 1) if len(words) - i >= 2] or [" ".join(words)]
+def phrase_heads(phrase: str) -> list[str]:
+    """The phrase, then the trailing sub-phrases of two words or more it ends with, longest first."""
+    words = phrase.split()
+    return [" ".join(words[i:]) for i in range(max(len(words) - 1, 1))]
 
 
 def build_topics(papers: list[Paper], settings: TopicSettings) -> list[Topic]:
@@ -35,12 +35,13 @@ def build_topics(papers: list[Paper], settings: TopicSettings) -> list[Topic]:
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for paper in papers:
         for phrase in paper.keyphrases:
-            words = phrase.split()
-            for key in phrase_keys(phrase):
+            for head in phrase_heads(phrase):
+                key = phrase_key(head)
                 if paper.id not in members[key]:
                     members[key].append(paper.id)
-                spellings[key][" ".join(words[len(words) - len(key.split()):])] += 1
-    keys = sorted(k for k, ids in members.items() if len(ids) >= settings.min_papers)
+                spellings[key][head] += 1
+    keys = _without_redundant_heads(sorted(k for k, ids in members.items() if len(ids) >= settings.min_papers),
+                                    members)
     ids = _topic_ids(keys)
     topics = sorted(
         (Topic(ids[key], _label(spellings[key]), sorted(members[key]), key) for key in keys),
@@ -54,7 +55,20 @@ def build_topics(papers: list[Paper], settings: TopicSettings) -> list[Topic]:
 
 def topic_for(phrase: str, topics_by_key: dict[str, Topic]) -> Topic | None:
     """The most specific topic a keyphrase belongs to."""
-    return next((topics_by_key[k] for k in phrase_keys(phrase) if k in topics_by_key), None)
+    keys = (phrase_key(head) for head in phrase_heads(phrase))
+    return next((topics_by_key[k] for k in keys if k in topics_by_key), None)
+
+
+def _without_redundant_heads(keys: list[str], members: dict[str, list[str]]) -> list[str]:
+    """Drop a head ("neural network") whose papers all share a longer topic ("graph neural network")."""
+    kept = set(keys)
+    for key in keys:
+        words = key.split()
+        for start in range(1, len(words) - 1):
+            head = " ".join(words[start:])
+            if head in kept and set(members[head]) <= set(members[key]):
+                kept.discard(head)
+    return sorted(kept)
 
 
 def _label(spellings: Counter[str]) -> str:
