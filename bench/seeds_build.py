@@ -27,8 +27,8 @@ class StageTimes(logging.Handler):
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith("Stage times"):
-            self.lines.append(record.getMessage())
+        if "Stage times" in record.getMessage():
+            self.lines.append(record.getMessage().split("Stage times: ", 1)[1])
 
 
 def main() -> None:
