@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import logging
 import os
 import re
 import tempfile
@@ -21,12 +20,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from mkdocs.plugins import get_plugin_logger
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from .config import BUNDLED_MODEL, KeyphraseSettings
 from .records import Paper
 
-log = logging.getLogger("mkdocs.plugins.digest")
+log = get_plugin_logger("digest")
 
 EXTRACTOR_VERSION = 1
 """Bump when candidate generation or ranking changes, so cached keyphrases are recomputed."""

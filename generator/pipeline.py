@@ -5,10 +5,11 @@ Each stage is a plain function in its own module; this one only runs them in ord
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from mkdocs.plugins import get_plugin_logger
 
 from .config import DigestConfig
 from .dates import date_entries
@@ -19,7 +20,7 @@ from .parse import read_dumps
 from .records import Digest
 from .topics import build_topics
 
-log = logging.getLogger("mkdocs.plugins.digest")
+log = get_plugin_logger("digest")
 
 
 @contextmanager
