@@ -34,7 +34,7 @@ from .text import plain_text
 
 log = get_plugin_logger("digest")
 
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 """Bump when candidate generation or ranking changes, so cached keyphrases are recomputed."""
 CHUNK_WORDS = 150
 """Words per embedded chunk: about 200 word pieces, inside the model's 256."""

@@ -115,8 +115,9 @@ def phrase_key(phrase: str) -> str:
     return " ".join([*words[:-1], _singular(words[-1])]) if words else ""
 
 
-def noun_phrases(text: str, max_words: int = 3) -> list[str]:
-    """Every candidate occurrence in ``text``, in order, as written (case kept)."""
+def noun_phrases(text: str, max_words: int = 3, everyday_words: bool = False) -> list[str]:
+    """Every candidate occurrence in ``text``, in order, as written (case kept). Everyday single words
+    count only when ``everyday_words`` is set: for a text that has no other candidate."""
     phrases: list[str] = []
     for chunk in _CHUNK_BREAK.split(plain_text(text)):
         run: list[tuple[str, Role]] = []
@@ -129,12 +130,12 @@ def noun_phrases(text: str, max_words: int = 3) -> list[str]:
             if role is not Role.BREAK:
                 run.append((word, role))
                 continue
-            phrases += _spans(run, max_words)
+            phrases += _spans(run, max_words, everyday_words)
             run = []
     return phrases
 
 
-def _spans(run: list[tuple[str, Role]], max_words: int) -> list[str]:
+def _spans(run: list[tuple[str, Role]], max_words: int, everyday_words: bool = False) -> list[str]:
     """The noun phrase of a run: the run up to its last noun. A longer phrase gives its ending of
     ``max_words - 1`` words ("latent root regression analysis" → "regression analysis"): a window
     cut out of a long compound is mostly a fragment, its shorter ending mostly a compound of its own.
@@ -145,7 +146,7 @@ def _spans(run: list[tuple[str, Role]], max_words: int) -> list[str]:
     words = [word for word, _ in run[: heads[-1] + 1]]
     if len(words) > max_words:
         words = words[-max(max_words - 1, 1):]
-    if len(words) == 1 and not is_technical(words[0]):
+    if len(words) == 1 and not (everyday_words or is_technical(words[0])):
         return []
     return [" ".join(words)]
 
@@ -166,7 +167,8 @@ class CandidateSet:
 
     @classmethod
     def from_texts(cls, texts: Sequence[str], max_words: int = 3) -> CandidateSet:
-        found = [noun_phrases(text, max_words) for text in texts]
+        found = [noun_phrases(text, max_words) or noun_phrases(text, max_words, everyday_words=True)
+                 for text in texts]
         spellings: dict[str, Counter[str]] = {}
         for phrases in found:
             for phrase in phrases:

@@ -51,6 +51,11 @@ def test_long_compounds_give_their_ending_and_everyday_single_words_are_dropped(
         "Backpropagation", "GPT-4"]
 
 
+def test_a_text_with_only_everyday_words_still_gets_candidates():
+    assert noun_phrases("Attention is all.") == []
+    assert CandidateSet.from_texts(["Attention is all."]).per_document == [["Attention"]]
+
+
 def test_latex_remnants_are_cleaned_before_candidates_are_found():
     text = r"T\"ULU models are strong (12\%, see \url{https://x.org/a_b}); na\"{\i}ve baselines are weak."
     assert noun_phrases(text) == ["TÜLU models", "naïve baselines"]
