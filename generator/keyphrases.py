@@ -111,10 +111,15 @@ class KeyphraseExtractor:
         self.batch_size = settings.batch_size or (256 if self.device == "cuda" else 64)
 
     def extract(self, texts: Sequence[str], progress: bool = True) -> list[list[str]]:
+        return self.extract_with_embeddings(texts, progress)[0]
+
+    def extract_with_embeddings(self, texts: Sequence[str], progress: bool = True
+                                ) -> tuple[list[list[str]], np.ndarray]:
+        """Keyphrases of each text, and each text's document embedding (unit length)."""
         from keybert import KeyBERT
 
         if not texts:
-            return []
+            return [], np.zeros((0, 0), dtype=np.float32)
         texts = [plain_text(text) for text in texts]
         candidates = CandidateSet.from_texts(texts, self.settings.max_words)
         vocabulary = candidates.vocabulary()
@@ -135,7 +140,8 @@ class KeyphraseExtractor:
         )
         if len(texts) == 1:
             ranked = [ranked]
-        return [[phrase for phrase, _score in doc] for doc in ranked]
+        norms = np.linalg.norm(doc_embeddings, axis=1, keepdims=True)
+        return [[phrase for phrase, _score in doc] for doc in ranked], doc_embeddings / np.maximum(norms, 1e-12)
 
     def _embed_documents(self, model: Any, texts: list[str], progress: bool) -> np.ndarray:
         chunked = [sentence_chunks(text) for text in texts]
@@ -202,15 +208,54 @@ class KeyphraseCache:
         return entries
 
 
-def extract_keyphrases(papers: list[Paper], settings: KeyphraseSettings, cache_dir: Path) -> dict[str, int]:
-    """Set ``paper.keyphrases`` on every paper; returns how many came from the cache and how many were new."""
+class EmbeddingStore:
+    """Document embeddings per text hash for one model, as float16 in one ``.npz`` file."""
+
+    def __init__(self, directory: Path, model: str) -> None:
+        tag = hashlib.sha256(f"{model}|{CHUNK_WORDS}".encode()).hexdigest()[:12]
+        self.path = directory / f"embeddings-{tag}.npz"
+        self.vectors: dict[str, np.ndarray] = self._load()
+
+    def get(self, text: str) -> np.ndarray | None:
+        return self.vectors.get(KeyphraseCache.key(text))
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        self.vectors[KeyphraseCache.key(text)] = vector.astype(np.float16)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = sorted(self.vectors)
+        with tempfile.NamedTemporaryFile(dir=self.path.parent, delete=False, suffix=".npz") as tmp:
+            np.savez(tmp, keys=np.array(keys), vectors=np.vstack([self.vectors[k] for k in keys]))
+        os.replace(tmp.name, self.path)
+
+    def _load(self) -> dict[str, np.ndarray]:
+        if not self.path.exists():
+            return {}
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        except (OSError, ValueError, KeyError) as err:
+            log.warning("Embedding cache %s is unreadable (%s); it will be rebuilt", self.path, err)
+            return {}
+
+
+def extract_keyphrases(papers: list[Paper], settings: KeyphraseSettings, cache_dir: Path
+                       ) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """Set ``paper.keyphrases`` on every paper. Returns each paper's document embedding (unit length,
+    by paper id) and how many texts came from the caches and how many were embedded now."""
     cache = KeyphraseCache(cache_dir, settings_fingerprint(settings))
+    store = EmbeddingStore(cache_dir, settings.model)
     texts = {paper.id: paper_text(paper) for paper in papers}
-    missing = sorted({text for text in texts.values() if cache.get(text) is None})
+    missing = sorted({t for t in texts.values() if cache.get(t) is None or store.get(t) is None})
     if missing:
-        for text, phrases in zip(missing, KeyphraseExtractor(settings).extract(missing), strict=True):
-            cache.put(text, phrases)
+        phrases, vectors = KeyphraseExtractor(settings).extract_with_embeddings(missing)
+        for text, ranked, vector in zip(missing, phrases, vectors, strict=True):
+            cache.put(text, ranked)
+            store.put(text, vector)
         cache.save()
+        store.save()
     for paper in papers:
         paper.keyphrases = cache.get(texts[paper.id]) or []
-    return {"cached": len(set(texts.values())) - len(missing), "extracted": len(missing)}
+    embeddings = {paper.id: store.get(texts[paper.id]).astype(np.float32) for paper in papers}
+    return embeddings, {"cached": len(set(texts.values())) - len(missing), "extracted": len(missing)}

@@ -47,12 +47,13 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) 
     log.info("Read %d entries from %d dumps: %d distinct papers, %d problems",
              len(entries), len(dumps), len(papers), len(problems))
     with _stage("keyphrases", timings):
-        counts = extract_keyphrases(papers, config.keyphrases, config.cache_dir)
+        embeddings, counts = extract_keyphrases(papers, config.keyphrases, config.cache_dir)
     log.info("Keyphrases: %d from the cache, %d extracted", counts["cached"], counts["extracted"])
     with _stage("topics", timings):
         topics = build_topics(papers, config.topics)
     log.info("%d topics", len(topics))
-    return Digest(papers, topics, problems, dump_count=len(dumps), entry_count=len(entries))
+    return Digest(papers, topics, problems, dump_count=len(dumps), entry_count=len(entries),
+                  embeddings=embeddings)
 
 
 def build_pages(digest: Digest, config: DigestConfig, use_directory_urls: bool = True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class Digest:
     problems: list[Problem]
     dump_count: int = 0
     entry_count: int = 0
+    embeddings: dict[str, Any] = field(default_factory=dict)
+    """Each paper's document embedding (a unit-length numpy vector), by paper id."""
 
     def papers_by_date(self) -> dict[dt.date | None, list[Paper]]:
         days: dict[dt.date | None, list[Paper]] = {}

@@ -106,15 +106,23 @@ def _paper(pid: str, text: str) -> Paper:
 def test_cache_embeds_only_new_papers_and_is_invalidated_by_new_settings(tmp_path):
     settings = KeyphraseSettings(top_n=3)
     first = [_paper("a", SPEECH)]
-    assert extract_keyphrases(first, settings, tmp_path) == {"cached": 0, "extracted": 1}
+    first_embeddings, counts = extract_keyphrases(first, settings, tmp_path)
+    assert counts == {"cached": 0, "extracted": 1}
     both = [_paper("a", SPEECH), _paper("b", DIFFUSION)]
-    assert extract_keyphrases(both, settings, tmp_path) == {"cached": 1, "extracted": 1}
+    embeddings, counts = extract_keyphrases(both, settings, tmp_path)
+    assert counts == {"cached": 1, "extracted": 1}
     assert both[0].keyphrases == first[0].keyphrases
     assert all(p.keyphrases for p in both)
+    assert embeddings["a"].shape == (384,)
+    assert abs(float(embeddings["a"] @ embeddings["a"]) - 1) < 1e-2
+    assert float(embeddings["a"] @ first_embeddings["a"]) > 0.999
+    assert float(embeddings["a"] @ embeddings["b"]) < 0.8
     changed = dataclasses.replace(settings, diversity=0.2)
     assert settings_fingerprint(changed) != settings_fingerprint(settings)
     assert settings_fingerprint(dataclasses.replace(settings, device="cpu")) == settings_fingerprint(settings)
-    assert extract_keyphrases(both, changed, tmp_path) == {"cached": 0, "extracted": 2}
+    assert extract_keyphrases(both, changed, tmp_path)[1] == {"cached": 0, "extracted": 2}
+    (tmp_path / next(p.name for p in tmp_path.glob("embeddings-*.npz"))).write_bytes(b"truncated")
+    assert extract_keyphrases(both, changed, tmp_path)[1] == {"cached": 0, "extracted": 2}
 
 
 @pytest.mark.parametrize("content", ["{not json", json.dumps({"keyphrases": [1, 2]}), ""])
