@@ -48,10 +48,17 @@ class KeyphraseSettings:
 @dataclass(frozen=True)
 class TopicSettings:
     min_papers: int = 3
-    """A keyphrase becomes a topic page once this many papers share it."""
+    """A phrase becomes a topic once this many papers share it."""
+    max_share: float = 0.12
+    """A phrase shared by more than this share of all papers is too common to be a topic."""
+    max_topics: int = 60
+    max_topics_per_paper: int = 5
 
     def __post_init__(self) -> None:
         _check(self.min_papers >= 1, "min_papers must be at least 1")
+        _check(0.0 < self.max_share <= 1.0, "max_share must be above 0 and at most 1")
+        _check(self.max_topics >= 1, "max_topics must be at least 1")
+        _check(1 <= self.max_topics_per_paper <= 20, "max_topics_per_paper must be between 1 and 20")
 
 
 @dataclass(frozen=True)

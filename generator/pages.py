@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 from .records import Digest, Paper
-from .topics import topic_for
+from .topics import topic_for, topics_by_key
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 HOME_TOPIC_COUNT = 15
@@ -94,7 +94,7 @@ class _Renderer:
         self.env.filters["front_matter_title"] = front_matter_title
         self.papers = {p.id: p for p in digest.papers}
         self.topics = {t.id: t for t in digest.topics}
-        self.topic_by_key = {t.key: t for t in digest.topics}
+        self.topic_by_key = topics_by_key(digest.topics)
         self.days = digest.papers_by_date()
         self.months: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
         for day in sorted((d for d in self.days if d), reverse=True):

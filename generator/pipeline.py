@@ -13,7 +13,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from .config import DigestConfig
 from .dates import date_entries
-from .keyphrases import extract_keyphrases
+from .keyphrases import extract_keyphrases, paper_text
 from .pages import render_pages
 from .papers import merge_entries
 from .parse import read_dumps
@@ -50,7 +50,8 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) 
         embeddings, counts = extract_keyphrases(papers, config.keyphrases, config.cache_dir)
     log.info("Keyphrases: %d from the cache, %d extracted", counts["cached"], counts["extracted"])
     with _stage("topics", timings):
-        topics = build_topics(papers, config.topics)
+        texts = {paper.id: paper_text(paper) for paper in papers}
+        topics = build_topics(papers, config.topics, embeddings, texts)
     log.info("%d topics", len(topics))
     return Digest(papers, topics, problems, dump_count=len(dumps), entry_count=len(entries),
                   embeddings=embeddings)

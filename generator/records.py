@@ -100,6 +100,8 @@ class Topic:
     paper_ids: list[str]
     key: str = ""
     """The normalised keyphrase the topic stands for."""
+    aliases: list[str] = field(default_factory=list)
+    """Every normalised phrase that belongs to the topic: variants and acronyms."""
 
 
 @dataclass

@@ -1,26 +1,52 @@
 """Stage 5: keyphrases → topics.
 
-A topic gathers the papers sharing a keyphrase, matched regardless of case and plural form. A
-keyphrase also counts for the phrases it ends with ("streaming speech recognition" for "speech
-recognition"), so that papers meet under the shared head. Phrases shared by at least ``min_papers``
-papers become topics.
+A topic is a canonical phrase that a group of papers shares. Phrases are made canonical by case,
+plural, hyphenation and inflection (Porter stems: "Pre-trained Language Models", "pretrained language
+modeling"), and an acronym joins the
+expansion that abstracts define for it ("large language models (LLMs)"). A keyphrase also counts for
+the phrases it ends with ("streaming speech recognition" for "speech recognition").
+
+The choice is corpus-aware. A phrase shared by more than ``max_share`` of the papers says nothing about
+any of them and is never a topic (a small digest still allows topics of twice ``min_papers``). Candidates are ranked by how tightly their papers cluster, measured
+by the papers' embeddings against random pairs of papers (squared, so that cohesion outweighs size),
+times the square root of their size. They are then taken greedily,
+skipping a candidate whose label is a variant of a chosen one or whose papers mostly belong to one. Each
+paper keeps its 1-5 closest topics, and a paper left without any is attached to the nearest topic that
+has room.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import math
+import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
+import numpy as np
+from nltk.stem.porter import PorterStemmer
 from slugify import slugify
 
 from .config import TopicSettings
+from .phrases import FUNCTION_WORDS
 from .records import Paper, Topic
 
+OVERLAP_LIMIT = 0.5
+"""A candidate sharing this share (Jaccard) of its papers with a chosen topic is the same topic."""
+_STEMMER = PorterStemmer()
+_DEFINITION = re.compile(r"((?:[\w'-]+\s+){1,6}[\w'-]+)\s+\(([A-Z][A-Za-z0-9-]*[A-Z][a-z]?s?)\)")
 
-def phrase_key(phrase: str) -> str:
-    words = phrase.lower().replace("-", " ").split()
-    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
-        words[-1] = words[-1][:-1]
-    return " ".join(words)
+
+def group_key(phrase: str) -> str:
+    """The same words up to case, hyphens, spacing and inflection give one key: "Pre-trained Language
+    Models", "pretrained language model" and "pre-trained language modeling" agree."""
+    return "".join(_stem(word.replace("-", "")) for word in phrase.lower().split())
+
+
+@functools.lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word)
 
 
 def phrase_heads(phrase: str) -> list[str]:
@@ -29,65 +55,192 @@ def phrase_heads(phrase: str) -> list[str]:
     return [" ".join(words[i:]) for i in range(max(len(words) - 1, 1))]
 
 
-def build_topics(papers: list[Paper], settings: TopicSettings) -> list[Topic]:
-    """Topics ordered by label; sets ``paper.topics`` to the ids of each paper's topics."""
-    members: dict[str, list[str]] = defaultdict(list)
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+def acronym_expansions(texts: list[str]) -> dict[str, str]:
+    """Acronym key → expansion key, from definitions such as "large language models (LLMs)"."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        for words_before, acronym in _DEFINITION.findall(text):
+            expansion = _expansion(words_before.split(), acronym)
+            if expansion:
+                votes[group_key(acronym)][group_key(expansion)] += 1
+    return {acronym: counts.most_common(1)[0][0] for acronym, counts in sorted(votes.items())}
+
+
+def _expansion(words: list[str], acronym: str) -> str | None:
+    """The words ending just before "(ACR)" whose initials spell the acronym's capitals, if any:
+    "low-rank adaptation (LoRA)", "reinforcement learning from human feedback (RLHF)"."""
+    capitals = "".join(c.lower() for c in acronym if c.isupper())
+    for start in range(len(words) - 1, -1, -1):
+        candidate = words[start:]
+        content = [w for w in candidate if w.lower() not in FUNCTION_WORDS]
+        whole = "".join(w[0].lower() for w in content)
+        parts = "".join(p[0].lower() for w in content for p in w.split("-") if p)
+        if capitals in (whole, parts) and candidate[0].lower() not in FUNCTION_WORDS:
+            return " ".join(candidate)
+        if len(whole) > len(capitals) and len(parts) > len(capitals):
+            return None
+    return None
+
+
+@dataclass
+class _Candidate:
+    key: str
+    aliases: set[str]
+    papers: set[str]
+    spellings: Counter[str]
+    score: float = 0.0
+
+
+def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
+                 texts: dict[str, str] | None = None) -> list[Topic]:
+    """Topics ordered by label; sets ``paper.topics`` to each paper's topic ids, closest first."""
+    if not papers:
+        return []
+    expansions = acronym_expansions(list((texts or {}).values()))
+    candidates = _candidates(papers, expansions)
+    limit = max(2 * settings.min_papers, math.floor(settings.max_share * len(papers)))
+    viable = [c for c in candidates.values() if settings.min_papers <= len(c.papers) <= limit]
+    baseline = _mean_pair_similarity([embeddings[p.id] for p in papers])
+    for candidate in viable:
+        cohesion = _mean_pair_similarity([embeddings[i] for i in sorted(candidate.papers)])
+        candidate.score = (cohesion / max(baseline, 1e-6)) ** 2 * math.sqrt(len(candidate.papers))
+    chosen = _choose(sorted(viable, key=lambda c: (-c.score, c.key)), settings.max_topics)
+    topics = _as_topics(chosen)
+    _assign(papers, topics, embeddings, settings, limit)
+    return sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
+
+
+def _candidates(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _Candidate]:
+    candidates: dict[str, _Candidate] = {}
     for paper in papers:
         for phrase in paper.keyphrases:
             for head in phrase_heads(phrase):
-                key = phrase_key(head)
-                if paper.id not in members[key]:
-                    members[key].append(paper.id)
-                spellings[key][head] += 1
-    keys = _without_redundant_heads(sorted(k for k, ids in members.items() if len(ids) >= settings.min_papers),
-                                    members)
-    ids = _topic_ids(keys)
-    topics = sorted(
-        (Topic(ids[key], _label(spellings[key]), sorted(members[key]), key) for key in keys),
-        key=lambda t: (t.label.lower(), t.id),
-    )
-    by_key = {t.key: t for t in topics}
-    for paper in papers:
-        paper.topics = _distinct(t.id for p in paper.keyphrases if (t := topic_for(p, by_key)))
-    return topics
+                key = group_key(head)
+                expanded = expansions.get(key, key)
+                candidate = candidates.setdefault(expanded, _Candidate(expanded, set(), set(), Counter()))
+                candidate.aliases.update({key, expanded})
+                candidate.papers.add(paper.id)
+                candidate.spellings[head] += 1
+    return candidates
 
 
-def topic_for(phrase: str, topics_by_key: dict[str, Topic]) -> Topic | None:
-    """The most specific topic a keyphrase belongs to."""
-    keys = (phrase_key(head) for head in phrase_heads(phrase))
-    return next((topics_by_key[k] for k in keys if k in topics_by_key), None)
+def _choose(ranked: list[_Candidate], max_topics: int) -> list[_Candidate]:
+    chosen: list[_Candidate] = []
+    for candidate in ranked:
+        if len(chosen) == max_topics:
+            break
+        if any(_jaccard(candidate.papers, c.papers) >= OVERLAP_LIMIT for c in chosen):
+            continue
+        chosen.append(candidate)
+    return chosen
 
 
-def _without_redundant_heads(keys: list[str], members: dict[str, list[str]]) -> list[str]:
-    """Drop a head ("neural network") whose papers all share a longer topic ("graph neural network")."""
-    kept = set(keys)
-    for key in keys:
-        words = key.split()
-        for start in range(1, len(words) - 1):
-            head = " ".join(words[start:])
-            if head in kept and set(members[head]) <= set(members[key]):
-                kept.discard(head)
-    return sorted(kept)
-
-
-def _label(spellings: Counter[str]) -> str:
-    """The most used spelling; ties go to the one with capitals (acronyms), then alphabetically."""
-    return min(spellings, key=lambda s: (-spellings[s], s == s.lower(), s))
-
-
-def _topic_ids(keys: list[str]) -> dict[str, str]:
-    ids: dict[str, str] = {}
-    taken: set[str] = set()
-    for key in keys:
-        base = slugify(key, max_length=60, word_boundary=True) or "topic"
+def _as_topics(chosen: list[_Candidate]) -> list[Topic]:
+    topics, taken = [], set()
+    for candidate in sorted(chosen, key=lambda c: c.key):
+        label = _label(candidate.spellings)
+        base = slugify(label, max_length=60, word_boundary=True) or "topic"
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
-        ids[key] = slug
-    return ids
+        topics.append(Topic(slug, label, sorted(candidate.papers), candidate.key, sorted(candidate.aliases)))
+    return topics
 
 
-def _distinct(items: object) -> list[str]:
-    return list(dict.fromkeys(items))  # type: ignore[call-overload]
+def _assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.ndarray],
+            settings: TopicSettings, limit: int) -> None:
+    """Each paper keeps its closest topics among those it shares a phrase with; orphans join the
+    nearest topic with room."""
+    if not topics:
+        for paper in papers:
+            paper.topics = []
+        return
+    centroids = np.vstack([_unit(np.mean([embeddings[i] for i in t.paper_ids], axis=0)) for t in topics])
+    members: dict[str, list[int]] = defaultdict(list)
+    for index, topic in enumerate(topics):
+        for paper_id in topic.paper_ids:
+            members[paper_id].append(index)
+    sizes = Counter()
+    for paper in papers:
+        similarity = centroids @ embeddings[paper.id]
+        own = sorted(members.get(paper.id, []), key=lambda i: (-similarity[i], topics[i].key))
+        own = own[: settings.max_topics_per_paper]
+        if not own:
+            nearest = [i for i in np.argsort(-similarity, kind="stable") if sizes[i] < limit]
+            own = [int(nearest[0])] if nearest else [int(np.argmax(similarity))]
+        paper.topics = [topics[i].id for i in own]
+        sizes.update(own)
+    for topic in topics:
+        topic.paper_ids = sorted(p.id for p in papers if topic.id in p.topics)
+
+
+def _label(spellings: Counter[str]) -> str:
+    """The most used spelling (ties go to capitals, then alphabetically); a topic known by an acronym
+    and its expansion is labelled "large language models (LLMs)"."""
+    acronyms = Counter({s: n for s, n in spellings.items() if _is_acronym(s)})
+    words = Counter({s: n for s, n in spellings.items() if not _is_acronym(s)})
+    if acronyms and words:
+        return f"{_most_used(words)} ({_most_used(acronyms)})"
+    return _most_used(spellings)
+
+
+def _most_used(spellings: Counter[str]) -> str:
+    return min(spellings, key=lambda s: (-spellings[s], s == s.lower(), s))
+
+
+def _is_acronym(spelling: str) -> bool:
+    return " " not in spelling and sum(c.isupper() for c in spelling) >= 2
+
+
+def _mean_pair_similarity(vectors: list[np.ndarray]) -> float:
+    """Mean cosine similarity over distinct pairs of unit vectors."""
+    n = len(vectors)
+    if n < 2:
+        return 1.0
+    total = np.sum(vectors, axis=0)
+    return float((total @ total - n) / (n * (n - 1)))
+
+
+def similarity_ratio(groups: list[list[str]], embeddings: dict[str, np.ndarray]) -> float:
+    """Mean within-group pair similarity (averaged over groups of 2+) over that of all papers."""
+    within = [_mean_pair_similarity([embeddings[i] for i in g]) for g in groups if len(g) >= 2]
+    overall = _mean_pair_similarity(list(embeddings.values()))
+    return float(np.mean(within)) / overall if within else 0.0
+
+
+def variant_pairs(labels: list[str]) -> list[tuple[str, str]]:
+    """Label pairs that name the same thing: same words up to case, plural, inflection and hyphens, or
+    one the acronym of the other."""
+    pairs = []
+    for a, b in itertools.combinations(labels, 2):
+        if group_key(a) == group_key(b) or _acronym_of(a, b) or _acronym_of(b, a):
+            pairs.append((a, b))
+    return pairs
+
+
+def _acronym_of(short: str, long: str) -> bool:
+    """``short`` is one token whose capitals are the initials of ``long``'s words ("LLMs", "LoRA")."""
+    capitals = "".join(c for c in short if c.isupper())
+    words = long.replace("-", " ").split()
+    return (" " not in short.strip() and len(capitals) >= 2 and len(words) >= 2
+            and capitals.lower() == "".join(w[0] for w in words).lower())
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b)
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+def topics_by_key(topics: list[Topic]) -> dict[str, Topic]:
+    """Every key a topic answers to: its variants and acronyms."""
+    return {key: topic for topic in topics for key in topic.aliases or [topic.key]}
+
+
+def topic_for(phrase: str, by_key: dict[str, Topic]) -> Topic | None:
+    """The most specific topic a keyphrase belongs to."""
+    keys = (group_key(head) for head in phrase_heads(phrase))
+    return next((by_key[k] for k in keys if k in by_key), None)

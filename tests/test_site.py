@@ -14,6 +14,7 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from generator.cli import SiteFolderError, build_site
+from generator.topics import variant_pairs
 
 from .conftest import EXAMPLE_DUMPS, make_project
 
@@ -102,6 +103,16 @@ def test_markup_looking_text_reaches_the_page_as_text(seeds_site, seeds_json):
         html = (seeds_site / paper["url"] / "index.html").read_text(encoding="utf-8")
         assert "<EOS>" not in html.split("<body", 1)[1]
         assert ("&lt;EOS&gt;" in html) or ("[MASK]" in html)
+
+
+def test_seed_topics_cover_every_paper_in_25_to_80_distinct_topics_none_too_large(seeds_json):
+    topics = seeds_json["topics"]
+    papers = seeds_json["papers"]
+    assert all(p["topics"] for p in papers)
+    assert 25 <= len(topics) <= 80
+    assert max(len(t["papers"]) for t in topics) <= 0.12 * len(papers)
+    assert variant_pairs([t["label"] for t in topics]) == []
+    assert all(1 <= len(p["topics"]) <= 5 for p in papers)
 
 
 def test_every_topic_page_is_linked_from_the_topic_index_and_lists_its_papers(seeds_site, seeds_json):

@@ -1,39 +1,92 @@
-"""Topics from keyphrases: variants merge, heads gather longer phrases, small groups stay out."""
+"""Topics from keyphrases: variants and acronyms merge, common phrases stay out, every paper is placed."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from generator.config import TopicSettings
 from generator.records import Paper
-from generator.topics import build_topics, phrase_heads, phrase_key
+from generator.topics import acronym_expansions, build_topics, group_key, phrase_heads, similarity_ratio
 
 
-def _papers(*keyphrases: list[str]) -> list[Paper]:
-    return [Paper(id=f"p{i}", title=f"Paper {i}", abstract="", sightings=[], keyphrases=list(k))
-            for i, k in enumerate(keyphrases)]
+def _unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
 
 
-def test_case_plural_and_hyphen_variants_share_a_key():
-    assert phrase_key("Diffusion Models") == phrase_key("diffusion model") == phrase_key("diffusion-model")
-    assert phrase_key("loss") != phrase_key("los")
+def _corpus(spec: list[tuple[list[str], np.ndarray]]) -> tuple[list[Paper], dict[str, np.ndarray]]:
+    papers = [Paper(id=f"p{i:02d}", title=f"Paper {i}", abstract="", sightings=[], keyphrases=k)
+              for i, (k, _) in enumerate(spec)]
+    return papers, {p.id: vector for p, (_, vector) in zip(papers, spec, strict=True)}
+
+
+SPEECH, VISION, PROTEIN = _unit(1, 0.1, 0), _unit(0.1, 1, 0), _unit(0, 0.1, 1)
+
+
+def test_variants_of_case_plural_hyphen_and_inflection_share_a_group_key():
+    assert group_key("Pre-trained Language Models") == group_key("pretrained language model")
+    assert group_key("language modeling") == group_key("Language Models")
+    assert group_key("speech recognition") != group_key("speech synthesis")
     assert phrase_heads("streaming speech recognition") == [
         "streaming speech recognition", "speech recognition"]
-    assert phrase_heads("multi-talker ASR") == ["multi-talker ASR"]
 
 
-def test_topics_gather_variants_and_heads_and_keep_the_commonest_spelling():
-    papers = _papers(["Diffusion Models", "video generation"], ["diffusion model"], ["latent diffusion models"],
-                     ["speech recognition", "ASR"], ["Streaming Speech Recognition"], ["ASR"])
-    topics = build_topics(papers, TopicSettings(min_papers=2))
-    assert [(t.label, t.paper_ids) for t in topics] == [
-        ("ASR", ["p3", "p5"]),
-        ("Diffusion Models", ["p0", "p1", "p2"]),
-        ("Speech Recognition", ["p3", "p4"]),
-    ]
-    assert [p.topics for p in papers] == [["diffusion-model"], ["diffusion-model"], ["diffusion-model"],
-                                          ["speech-recognition", "asr"], ["speech-recognition"], ["asr"]]
+def test_acronyms_join_the_expansion_that_abstracts_define():
+    texts = ["Large language models (LLMs) are big.", "We use low-rank adaptation (LoRA) and "
+             "reinforcement learning from human feedback (RLHF).", "The state of the art (SOTA) moves."]
+    assert acronym_expansions(texts) == {
+        group_key("LLMs"): group_key("large language models"),
+        group_key("LoRA"): group_key("low-rank adaptation"),
+        group_key("RLHF"): group_key("reinforcement learning from human feedback"),
+    }
 
 
-def test_phrases_shared_by_fewer_papers_than_the_minimum_make_no_topic():
-    papers = _papers(["graph neural networks"], ["graph neural network"], ["protein folding"])
-    assert [t.label for t in build_topics(papers, TopicSettings(min_papers=3))] == []
-    assert [t.label for t in build_topics(papers, TopicSettings(min_papers=2))] == ["graph neural network"]
+def test_topics_merge_variants_and_acronyms_and_orphans_join_the_nearest_topic_with_room():
+    papers, embeddings = _corpus([
+        (["speech recognition"], SPEECH), (["automatic speech recognition"], SPEECH),
+        (["Speech Recognition"], SPEECH), (["LLMs"], VISION), (["large language models"], VISION),
+        (["Large Language Model"], VISION), (["protein folding"], PROTEIN), (["folding proteins"], PROTEIN),
+    ])
+    texts = {"p03": "We study large language models (LLMs)."}
+    topics = build_topics(papers, TopicSettings(min_papers=2, max_share=0.5), embeddings, texts)
+    assert {t.label: t.paper_ids for t in topics} == {
+        "Large Language Model (LLMs)": ["p03", "p04", "p05", "p06"],
+        "speech recognition": ["p00", "p01", "p02", "p07"],
+    }
+    assert [p.topics for p in papers[5:]] == [["large-language-model-llms"]] * 2 + [["speech-recognition"]]
+
+
+def test_a_phrase_most_papers_share_is_no_topic():
+    papers, embeddings = _corpus([(["language model", f"topic {i // 3}"], _unit(1, i, 0)) for i in range(9)])
+    topics = build_topics(papers, TopicSettings(min_papers=3, max_share=0.4), embeddings)
+    assert "language model" not in {t.label for t in topics}
+    assert sorted(t.label for t in topics) == ["topic 0", "topic 1", "topic 2"]
+
+
+def test_papers_keep_at_most_the_configured_number_of_topics():
+    groups = {"alpha beta": {0, 1, 2, 3}, "gamma delta": {3, 4, 5, 6}, "epsilon zeta": {0, 3, 6, 7}}
+    spec = [([phrase for phrase, members in groups.items() if i in members], _unit(1, 0.1 * i, 0.2))
+            for i in range(8)]
+    papers, embeddings = _corpus(spec)
+    topics = build_topics(papers, TopicSettings(min_papers=3, max_share=1.0, max_topics_per_paper=2),
+                          embeddings)
+    assert len(topics) == 3
+    assert len(papers[3].topics) == 2
+    assert all(1 <= len(p.topics) <= 2 for p in papers)
+
+
+def test_same_input_gives_the_same_topics():
+    spec = [([f"phrase {i % 4}", f"other {i % 3}"], _unit(1, i % 4, i % 3)) for i in range(24)]
+    runs = []
+    for _ in range(2):
+        papers, embeddings = _corpus(spec)
+        topics = build_topics(papers, TopicSettings(min_papers=3, max_share=0.5), embeddings)
+        runs.append(([(t.id, t.label, t.paper_ids) for t in topics], [p.topics for p in papers]))
+    assert runs[0] == runs[1]
+    assert runs[0][0]
+
+
+def test_similarity_ratio_is_above_one_for_tight_groups():
+    embeddings = {"a": SPEECH, "b": SPEECH, "c": VISION, "d": VISION}
+    assert similarity_ratio([["a", "b"], ["c", "d"]], embeddings) > 1.5
+    assert similarity_ratio([["a", "c"], ["b", "d"]], embeddings) < 1.0
