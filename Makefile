@@ -20,6 +20,8 @@ serve: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/seeds_build.py
 	$(BIN)/python bench/keyphrases.py
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/topics.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -11,6 +11,7 @@ same papers and the same embeddings.
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import sys
 import time
@@ -21,16 +22,17 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
-from generator.config import DigestConfig  # noqa: E402
+from generator.config import DigestConfig, load_config  # noqa: E402
 from generator.keyphrases import paper_text  # noqa: E402
 from generator.pipeline import build_digest  # noqa: E402
 from generator.records import Digest  # noqa: E402
 from generator.topics import similarity_ratio, variant_pairs  # noqa: E402
 
 CORPORA = {
-    "seeds": (REPO.parent / "shared" / "seeds", 2024),
-    "example dumps": (REPO / "dumps", None),
+    "seeds": (REPO.parent / "shared" / "seeds", 2024, None),
+    "example dumps": (REPO / "dumps", None, REPO / "site_config" / "digest.yml"),
 }
+"""Dumps, default year and configuration file (None: the defaults) of each corpus."""
 CACHE = REPO / ".cache" / "bench"
 
 
@@ -73,8 +75,9 @@ def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     print(f"{'corpus':<14} {'system':<13} {'papers':>6} {'topics':>6} {'coverage':>8} {'largest':>7} "
           f"{'variants':>8} {'ratio':>6} {'seconds':>7}")
-    for name, (dumps, year) in CORPORA.items():
-        config = DigestConfig(dumps=(dumps,), default_year=year, cache_dir=CACHE)
+    for name, (dumps, year, config_file) in CORPORA.items():
+        base = load_config(config_file, REPO) if config_file else DigestConfig()
+        config = dataclasses.replace(base, dumps=(dumps,), default_year=year, cache_dir=CACHE)
         start = time.perf_counter()
         digest = build_digest(config)
         rows = [("Paper Digest", our_row(digest), time.perf_counter() - start)]

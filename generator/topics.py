@@ -1,18 +1,17 @@
 """Stage 5: keyphrases → topics.
 
 A topic is a canonical phrase that a group of papers shares. Phrases are made canonical by case,
-plural, hyphenation and inflection (Porter stems: "Pre-trained Language Models", "pretrained language
-modeling"), and an acronym joins the
-expansion that abstracts define for it ("large language models (LLMs)"). A keyphrase also counts for
-the phrases it ends with ("streaming speech recognition" for "speech recognition").
+plural, hyphenation and inflection (Porter stems: "Pre-trained Language Models" and "pretrained
+language modeling" agree), and an acronym joins the expansion that abstracts define for it ("large
+language models (LLMs)"). A keyphrase also counts for the phrases it ends with ("streaming speech
+recognition" for "speech recognition").
 
 The choice is corpus-aware. A phrase shared by more than ``max_share`` of the papers says nothing about
-any of them and is never a topic (a small digest still allows topics of twice ``min_papers``). Candidates are ranked by how tightly their papers cluster, measured
-by the papers' embeddings against random pairs of papers (squared, so that cohesion outweighs size),
-times the square root of their size. They are then taken greedily,
-skipping a candidate whose label is a variant of a chosen one or whose papers mostly belong to one. Each
-paper keeps its 1-5 closest topics, and a paper left without any is attached to the nearest topic that
-has room.
+any of them and is never a topic (a small digest still allows topics of twice ``min_papers``).
+Candidates are ranked by how tightly their papers cluster: the mean similarity of their embeddings over
+that of random pairs of papers, squared so that cohesion outweighs size, times the square root of their
+size. They are taken greedily, skipping a candidate whose papers mostly belong to a chosen topic. Each
+paper keeps its 1-5 closest topics, and a paper left without any joins the nearest topic that has room.
 """
 
 from __future__ import annotations
