@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
-from .records import Digest, Paper
+from .charts import papers_per_month
+from .records import Digest, Paper, Topic
 from .topics import topic_for, topics_by_key
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -102,11 +104,12 @@ class _Renderer:
 
     def pages(self):
         yield self._render(PATHS.home, "home.md.j2", **self._home())
-        yield self._render(PATHS.topics, "topics_index.md.j2",
-                           topics=sorted(self.digest.topics, key=lambda t: t.label.lower()))
+        yield self._render(PATHS.topics, "topics_index.md.j2", letters=self._topics_by_letter())
         for topic in self.digest.topics:
-            yield self._render(PATHS.topic(topic.id), "topic.md.j2", topic=topic,
-                               papers=self._newest_first(topic.paper_ids))
+            papers = self._newest_first(topic.paper_ids)
+            first_seen = [d for p in papers if (d := next(iter(p.digest_dates), None))]
+            yield self._render(PATHS.topic(topic.id), "topic.md.j2", topic=topic, papers=papers,
+                               chart=papers_per_month(first_seen))
         for paper in self.digest.papers:
             yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper)
         yield from self._date_pages()
@@ -156,6 +159,16 @@ class _Renderer:
             **context,
         )
         return path, markdown
+
+    def _topics_by_letter(self) -> dict[str, list[tuple[Topic, int]]]:
+        """Topics by initial (A-Z, then "#"), each with a size class from 1 to 4 for the index."""
+        largest = max((len(t.paper_ids) for t in self.digest.topics), default=1)
+        letters: dict[str, list[tuple[Topic, int]]] = defaultdict(list)
+        for topic in sorted(self.digest.topics, key=lambda t: t.label.lower()):
+            initial = topic.label[:1].upper()
+            size = 1 + min(3, int(3 * math.log(len(topic.paper_ids)) / max(math.log(largest), 1e-9)))
+            letters[initial if "A" <= initial <= "Z" else "#"].append((topic, size))
+        return dict(sorted(letters.items(), key=lambda item: (item[0] == "#", item[0])))
 
     def _month_paper_count(self, year: int, month: int) -> int:
         return len({p.id for day in self.months[year, month] for p in self.days[day]})

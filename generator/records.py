@@ -102,6 +102,10 @@ class Topic:
     """The normalised keyphrase the topic stands for."""
     aliases: list[str] = field(default_factory=list)
     """Every normalised phrase that belongs to the topic: variants and acronyms."""
+    phrases: list[str] = field(default_factory=list)
+    """The keyphrases that define the topic, most used first."""
+    related: list[str] = field(default_factory=list)
+    """Ids of the topics sharing most papers with this one."""
 
 
 @dataclass

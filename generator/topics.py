@@ -21,7 +21,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from nltk.stem.porter import PorterStemmer
@@ -32,6 +32,8 @@ from .phrases import FUNCTION_WORDS
 from .records import Paper, Topic
 
 OVERLAP_LIMIT = 0.5
+DEFINING_PHRASES = 5
+RELATED_TOPICS = 5
 """A candidate sharing this share (Jaccard) of its papers with a chosen topic is the same topic."""
 _STEMMER = PorterStemmer()
 _DEFINITION = re.compile(r"((?:[\w'-]+\s+){1,6}[\w'-]+)\s+\(([A-Z][A-Za-z0-9-]*[A-Z][a-z]?s?)\)")
@@ -87,6 +89,9 @@ class _Candidate:
     aliases: set[str]
     papers: set[str]
     spellings: Counter[str]
+    """How often each spelling of the topic phrase itself occurs."""
+    sources: Counter[str] = field(default_factory=Counter)
+    """How often each whole keyphrase that led a paper here occurs."""
     score: float = 0.0
 
 
@@ -106,7 +111,25 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
     chosen = _choose(sorted(viable, key=lambda c: (-c.score, c.key)), settings.max_topics)
     topics = _as_topics(chosen)
     _assign(papers, topics, embeddings, settings, limit)
-    return sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
+    kept = sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
+    _relate(kept, papers, embeddings)
+    return kept
+
+
+def _relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.ndarray]) -> None:
+    """Related topics: those sharing the most papers, then the nearest by their papers' embeddings."""
+    shared: dict[str, Counter[str]] = defaultdict(Counter)
+    for paper in papers:
+        for a, b in itertools.permutations(paper.topics, 2):
+            shared[a][b] += 1
+    labels = {t.id: t.label.lower() for t in topics}
+    centroids = {t.id: _unit(np.mean([embeddings[i] for i in t.paper_ids], axis=0)) for t in topics}
+    for topic in topics:
+        counts = shared[topic.id]
+        related = sorted(counts, key=lambda t: (-counts[t], labels[t]))[:RELATED_TOPICS]
+        nearest = sorted((t for t in centroids if t != topic.id and t not in related),
+                         key=lambda t: (-float(centroids[t] @ centroids[topic.id]), labels[t]))
+        topic.related = related + nearest[: RELATED_TOPICS - len(related)]
 
 
 def _candidates(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _Candidate]:
@@ -120,6 +143,7 @@ def _candidates(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _C
                 candidate.aliases.update({key, expanded})
                 candidate.papers.add(paper.id)
                 candidate.spellings[head] += 1
+                candidate.sources[phrase] += 1
     return candidates
 
 
@@ -143,7 +167,8 @@ def _as_topics(chosen: list[_Candidate]) -> list[Topic]:
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
-        topics.append(Topic(slug, label, sorted(candidate.papers), candidate.key, sorted(candidate.aliases)))
+        topics.append(Topic(slug, label, sorted(candidate.papers), candidate.key, sorted(candidate.aliases),
+                            _defining_phrases(candidate.sources)))
     return topics
 
 
@@ -172,6 +197,14 @@ def _assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.n
         sizes.update(own)
     for topic in topics:
         topic.paper_ids = sorted(p.id for p in papers if topic.id in p.topics)
+
+
+def _defining_phrases(sources: Counter[str]) -> list[str]:
+    """The most used whole keyphrases of the topic, one spelling of each."""
+    chosen: dict[str, str] = {}
+    for phrase in sorted(sources, key=lambda s: (-sources[s], s == s.lower(), s)):
+        chosen.setdefault(group_key(phrase), phrase)
+    return list(chosen.values())[:DEFINING_PHRASES]
 
 
 def _label(spellings: Counter[str]) -> str:

@@ -125,6 +125,21 @@ def test_every_topic_page_is_linked_from_the_topic_index_and_lists_its_papers(se
         assert {f"papers/{pid}/" for pid in topic["papers"]} <= listed
 
 
+def test_topic_pages_show_defining_phrases_related_topics_and_a_month_chart(seeds_site, seeds_json):
+    urls = {t["url"] for t in seeds_json["topics"]}
+    dated = {p["id"] for p in seeds_json["papers"] if any(p["digest_dates"])}
+    charts = 0
+    for topic in seeds_json["topics"]:
+        html = (seeds_site / topic["url"] / "index.html").read_text(encoding="utf-8")
+        assert "Defined by" in html
+        has_chart = '<svg class="digest-chart"' in html
+        assert has_chart == bool(dated & set(topic["papers"])), topic["label"]
+        charts += has_chart
+        related = linked_urls(seeds_site, topic["url"]) & urls - {topic["url"]}
+        assert related, topic["label"]
+    assert charts > len(seeds_json["topics"]) / 2
+
+
 def test_every_date_page_is_linked_from_the_date_indexes(seeds_site, seeds_json):
     dates_index = linked_urls(seeds_site, "dates/")
     for day in seeds_json["dates"]:
