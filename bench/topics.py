@@ -1,4 +1,5 @@
-"""Topic quality on the seeds and on the example dumps, against BERTopic on the same papers.
+"""Topic quality on the seeds, the example dumps and Inspec's abstracts (other fields), against
+BERTopic on the same papers.
 
 For each corpus: number of topics, share of papers with a topic, the largest topic's share of the
 papers, pairs of topic labels that are variants of each other, and the within-topic similarity ratio:
@@ -23,16 +24,18 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 from generator.config import DigestConfig, load_config  # noqa: E402
-from generator.keyphrases import paper_text  # noqa: E402
+from generator.keyphrases import extract_keyphrases, paper_text, text_file_document  # noqa: E402
 from generator.pipeline import build_digest  # noqa: E402
-from generator.records import Digest  # noqa: E402
-from generator.topics import similarity_ratio, variant_pairs  # noqa: E402
+from generator.records import Digest, Paper  # noqa: E402
+from generator.topics import build_topics, similarity_ratio, variant_pairs  # noqa: E402
 
 CORPORA = {
     "seeds": (REPO.parent / "shared" / "seeds", 2024, None),
     "example dumps": (REPO / "dumps", None, REPO / "site_config" / "digest.yml"),
 }
 """Dumps, default year and configuration file (None: the defaults) of each corpus."""
+INSPEC = REPO.parent / "shared" / "keyphrase" / "inspec-dev" / "docs"
+"""Abstracts from other fields (control, networks, finance, libraries, ...), read as papers."""
 CACHE = REPO / ".cache" / "bench"
 
 
@@ -71,15 +74,32 @@ def bertopic_row(digest: Digest) -> dict:
     }
 
 
+def inspec_digest() -> Digest:
+    """The Inspec abstracts as a digest: first line the title, the rest the abstract."""
+    papers = []
+    for path in sorted(INSPEC.glob("*.txt"), key=lambda p: int(p.stem)):
+        document = text_file_document(path.read_text(encoding="utf-8", errors="replace"))
+        title, _, abstract = document.partition(". ")
+        papers.append(Paper(id=f"inspec-{path.stem}", title=title, abstract=abstract, sightings=[]))
+    config = DigestConfig(cache_dir=CACHE)
+    embeddings, _ = extract_keyphrases(papers, config.keyphrases, CACHE)
+    texts = {paper.id: paper_text(paper) for paper in papers}
+    topics = build_topics(papers, config.topics, embeddings, texts)
+    return Digest(papers, topics, [], embeddings=embeddings)
+
+
 def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
-    print(f"{'corpus':<14} {'system':<13} {'papers':>6} {'topics':>6} {'coverage':>8} {'largest':>7} "
+    print(f"{'corpus':<22} {'system':<13} {'papers':>6} {'topics':>6} {'coverage':>8} {'largest':>7} "
           f"{'variants':>8} {'ratio':>6} {'seconds':>7}")
-    for name, (dumps, year, config_file) in CORPORA.items():
-        base = load_config(config_file, REPO) if config_file else DigestConfig()
-        config = dataclasses.replace(base, dumps=(dumps,), default_year=year, cache_dir=CACHE)
+    for name in [*CORPORA, "inspec (other fields)"]:
         start = time.perf_counter()
-        digest = build_digest(config)
+        if name in CORPORA:
+            dumps, year, config_file = CORPORA[name]
+            base = load_config(config_file, REPO) if config_file else DigestConfig()
+            digest = build_digest(dataclasses.replace(base, dumps=(dumps,), default_year=year, cache_dir=CACHE))
+        else:
+            digest = inspec_digest()
         rows = [("Paper Digest", our_row(digest), time.perf_counter() - start)]
         try:
             start = time.perf_counter()
@@ -90,7 +110,7 @@ def main() -> None:
             print(f"(BERTopic failed on {name}: {err})")
         for system, row, seconds in rows:
             variants = "-" if row["variants"] is None else row["variants"]
-            print(f"{name:<14} {system:<13} {len(digest.papers):>6} {row['topics']:>6} {row['coverage']:>8.1%} "
+            print(f"{name:<22} {system:<13} {len(digest.papers):>6} {row['topics']:>6} {row['coverage']:>8.1%} "
                   f"{row['largest']:>7.1%} {variants:>8} {row['ratio']:>6.2f} {seconds:>7.1f}")
 
 
