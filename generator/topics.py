@@ -6,8 +6,9 @@ language modeling" agree), and an acronym joins the expansion that abstracts def
 language models (LLMs)"). A keyphrase also counts for the phrases it ends with ("streaming speech
 recognition" for "speech recognition").
 
-The choice is corpus-aware. A phrase shared by more than ``max_share`` of the papers says nothing about
-any of them and is never a topic (a small digest still allows topics of twice ``min_papers``).
+The choice is corpus-aware. A phrase that more than ``max_share`` of the papers share, among their
+keyphrases or anywhere in their text, says nothing about any of them and is never a topic (a small
+digest still allows topics of twice ``min_papers``).
 Candidates are ranked by how tightly their papers cluster: the mean similarity of their embeddings over
 that of random pairs of papers, squared so that cohesion outweighs size, times the square root of their
 size. They are taken greedily, skipping a candidate whose papers mostly belong to a chosen topic. Each
@@ -28,7 +29,7 @@ from nltk.stem.porter import PorterStemmer
 from slugify import slugify
 
 from .config import TopicSettings
-from .phrases import FUNCTION_WORDS
+from .phrases import FUNCTION_WORDS, noun_phrases
 from .records import Paper, Topic
 
 OVERLAP_LIMIT = 0.5
@@ -103,7 +104,9 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
     expansions = acronym_expansions(list((texts or {}).values()))
     candidates = _candidates(papers, expansions)
     limit = max(2 * settings.min_papers, math.floor(settings.max_share * len(papers)))
-    viable = [c for c in candidates.values() if settings.min_papers <= len(c.papers) <= limit]
+    in_text = _text_frequency(texts or {}, expansions)
+    viable = [c for c in candidates.values()
+              if settings.min_papers <= len(c.papers) <= limit and in_text.get(c.key, 0) <= limit]
     baseline = _mean_pair_similarity([embeddings[p.id] for p in papers])
     for candidate in viable:
         cohesion = _mean_pair_similarity([embeddings[i] for i in sorted(candidate.papers)])
@@ -145,6 +148,20 @@ def _candidates(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _C
                 candidate.spellings[head] += 1
                 candidate.sources[phrase] += 1
     return candidates
+
+
+def _text_frequency(texts: dict[str, str], expansions: dict[str, str]) -> Counter[str]:
+    """In how many papers' text each phrase occurs (as a noun phrase or the end of one): a phrase
+    that many papers use is common whether or not it made their keyphrases."""
+    frequency: Counter[str] = Counter()
+    for text in texts.values():
+        keys = set()
+        for phrase in noun_phrases(text):
+            for head in phrase_heads(phrase):
+                key = group_key(head)
+                keys.add(expansions.get(key, key))
+        frequency.update(keys)
+    return frequency
 
 
 def _choose(ranked: list[_Candidate], max_topics: int) -> list[_Candidate]:
