@@ -53,8 +53,7 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) 
         texts = {paper.id: paper_text(paper) for paper in papers}
         topics = build_topics(papers, config.topics, embeddings, texts)
     log.info("%d topics", len(topics))
-    return Digest(papers, topics, problems, dump_count=len(dumps), entry_count=len(entries),
-                  embeddings=embeddings)
+    return Digest(papers, topics, problems, dump_count=len(dumps), embeddings=embeddings)
 
 
 def build_pages(digest: Digest, config: DigestConfig, use_directory_urls: bool = True,

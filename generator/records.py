@@ -116,7 +116,6 @@ class Digest:
     topics: list[Topic]
     problems: list[Problem]
     dump_count: int = 0
-    entry_count: int = 0
     embeddings: dict[str, Any] = field(default_factory=dict)
     """Each paper's document embedding (a unit-length numpy vector), by paper id."""
 

@@ -29,13 +29,14 @@ from nltk.stem.porter import PorterStemmer
 from slugify import slugify
 
 from .config import TopicSettings
+from .papers import SLUG_MAX_CHARS
 from .phrases import FUNCTION_WORDS, noun_phrases
 from .records import Paper, Topic
 
 OVERLAP_LIMIT = 0.5
+"""A candidate sharing this share (Jaccard) of its papers with a chosen topic is the same topic."""
 DEFINING_PHRASES = 5
 RELATED_TOPICS = 5
-"""A candidate sharing this share (Jaccard) of its papers with a chosen topic is the same topic."""
 _STEMMER = PorterStemmer()
 _DEFINITION = re.compile(r"((?:[\w'-]+\s+){1,6}[\w'-]+)\s+\(([A-Z][A-Za-z0-9-]*[A-Z][a-z]?s?)\)")
 
@@ -126,7 +127,7 @@ def _relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.n
         for a, b in itertools.permutations(paper.topics, 2):
             shared[a][b] += 1
     labels = {t.id: t.label.lower() for t in topics}
-    centroids = {t.id: _unit(np.mean([embeddings[i] for i in t.paper_ids], axis=0)) for t in topics}
+    centroids = {t.id: _centroid(t, embeddings) for t in topics}
     for topic in topics:
         counts = shared[topic.id]
         related = sorted(counts, key=lambda t: (-counts[t], labels[t]))[:RELATED_TOPICS]
@@ -179,7 +180,7 @@ def _as_topics(chosen: list[_Candidate]) -> list[Topic]:
     topics, taken = [], set()
     for candidate in sorted(chosen, key=lambda c: c.key):
         label = _label(candidate.spellings)
-        base = slugify(label, max_length=60, word_boundary=True) or "topic"
+        base = slugify(label, max_length=SLUG_MAX_CHARS, word_boundary=True) or "topic"
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
@@ -197,7 +198,7 @@ def _assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.n
         for paper in papers:
             paper.topics = []
         return
-    centroids = np.vstack([_unit(np.mean([embeddings[i] for i in t.paper_ids], axis=0)) for t in topics])
+    centroids = np.vstack([_centroid(t, embeddings) for t in topics])
     members: dict[str, list[int]] = defaultdict(list)
     for index, topic in enumerate(topics):
         for paper_id in topic.paper_ids:
@@ -278,6 +279,10 @@ def _acronym_of(short: str, long: str) -> bool:
 
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
+
+
+def _centroid(topic: Topic, embeddings: dict[str, np.ndarray]) -> np.ndarray:
+    return _unit(np.mean([embeddings[i] for i in topic.paper_ids], axis=0))
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
