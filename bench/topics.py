@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 from generator.config import DigestConfig, load_config  # noqa: E402
-from generator.keyphrases import extract_keyphrases, paper_text, text_file_document  # noqa: E402
+from generator.keyphrases import PhraseEmbedder, extract_keyphrases, paper_text, text_file_document  # noqa: E402
 from generator.pipeline import build_digest  # noqa: E402
 from generator.records import Digest, Paper  # noqa: E402
 from generator.topics import build_topics, similarity_ratio, variant_pairs  # noqa: E402
@@ -84,7 +84,7 @@ def inspec_digest() -> Digest:
     config = DigestConfig(cache_dir=CACHE)
     embeddings, _ = extract_keyphrases(papers, config.keyphrases, CACHE)
     texts = {paper.id: paper_text(paper) for paper in papers}
-    topics = build_topics(papers, config.topics, embeddings, texts)
+    topics = build_topics(papers, config.topics, embeddings, texts, PhraseEmbedder(config.keyphrases, CACHE))
     return Digest(papers, topics, [], embeddings=embeddings)
 
 

@@ -21,7 +21,8 @@ def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> 
     payload = {
         "papers": [_paper(paper, url(PATHS.paper(paper.id)), root) for paper in digest.papers],
         "topics": [
-            {"id": t.id, "label": t.label, "url": url(PATHS.topic(t.id)), "papers": t.paper_ids}
+            {"id": t.id, "label": t.label, "synonyms": t.synonyms, "url": url(PATHS.topic(t.id)),
+             "papers": t.paper_ids}
             for t in digest.topics
         ],
         "dates": [

@@ -154,8 +154,13 @@ class KeyphraseExtractor:
         return np.vstack(documents)
 
     def _embed(self, model: Any, items: list[str], progress: bool) -> np.ndarray:
-        return model.encode(items, batch_size=self.batch_size, show_progress_bar=progress,
-                            convert_to_numpy=True, normalize_embeddings=True).astype(np.float32)
+        return encode(model, items, self.batch_size, progress)
+
+
+def encode(model: Any, items: list[str], batch_size: int, progress: bool) -> np.ndarray:
+    """Unit-length float32 embeddings of ``items``."""
+    return model.encode(items, batch_size=batch_size, show_progress_bar=progress,
+                        convert_to_numpy=True, normalize_embeddings=True).astype(np.float32)
 
 
 def settings_fingerprint(settings: KeyphraseSettings) -> str:
@@ -209,10 +214,12 @@ class KeyphraseCache:
 
 
 class EmbeddingStore:
-    """Document embeddings per text hash for one model, as float16 in one ``.npz`` file."""
+    """Embeddings per text hash for one model, as float16 in one ``.npz`` file: documents (embedded in
+    chunks) or short phrases, each kind in its own file."""
 
-    def __init__(self, directory: Path, model: str) -> None:
-        tag = hashlib.sha256(f"{model}|{CHUNK_WORDS}".encode()).hexdigest()[:12]
+    def __init__(self, directory: Path, model: str, kind: str = "documents") -> None:
+        recipe = f"{model}|{CHUNK_WORDS}" if kind == "documents" else f"{model}|{kind}"
+        tag = hashlib.sha256(recipe.encode()).hexdigest()[:12]
         self.path = directory / f"embeddings-{tag}.npz"
         self.vectors: dict[str, np.ndarray] = self._load()
 
@@ -259,3 +266,25 @@ def extract_keyphrases(papers: list[Paper], settings: KeyphraseSettings, cache_d
         paper.keyphrases = cache.get(texts[paper.id]) or []
     embeddings = {paper.id: store.get(texts[paper.id]).astype(np.float32) for paper in papers}
     return embeddings, {"cached": len(set(texts.values())) - len(missing), "extracted": len(missing)}
+
+
+class PhraseEmbedder:
+    """Unit embeddings of short phrases such as topic labels. Cached on disk, so the model is loaded
+    only when a phrase is new and a warm build never loads it."""
+
+    def __init__(self, settings: KeyphraseSettings, cache_dir: Path) -> None:
+        self.settings = settings
+        self.store = EmbeddingStore(cache_dir, settings.model, kind="phrases")
+
+    def __call__(self, phrases: Sequence[str]) -> np.ndarray:
+        missing = sorted({p for p in phrases if self.store.get(p) is None})
+        if missing:
+            extractor = KeyphraseExtractor(self.settings)
+            model = load_model(self.settings.model, extractor.device)
+            vectors = encode(model, missing, extractor.batch_size, progress=False)
+            for phrase, vector in zip(missing, vectors, strict=True):
+                self.store.put(phrase, vector)
+            self.store.save()
+        if not phrases:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([self.store.get(p) for p in phrases]).astype(np.float32)

@@ -13,7 +13,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from .config import DigestConfig
 from .dates import date_entries
-from .keyphrases import extract_keyphrases, paper_text
+from .keyphrases import PhraseEmbedder, extract_keyphrases, paper_text
 from .pages import render_pages
 from .papers import merge_entries
 from .parse import read_dumps
@@ -51,7 +51,8 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) 
     log.info("Keyphrases: %d from the cache, %d extracted", counts["cached"], counts["extracted"])
     with _stage("topics", timings):
         texts = {paper.id: paper_text(paper) for paper in papers}
-        topics = build_topics(papers, config.topics, embeddings, texts)
+        embed_phrases = PhraseEmbedder(config.keyphrases, config.cache_dir)
+        topics = build_topics(papers, config.topics, embeddings, texts, embed_phrases)
     log.info("%d topics", len(topics))
     return Digest(papers, topics, problems, dump_count=len(dumps), embeddings=embeddings)
 

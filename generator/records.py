@@ -104,6 +104,8 @@ class Topic:
     """Every normalised phrase that belongs to the topic: variants and acronyms."""
     phrases: list[str] = field(default_factory=list)
     """The keyphrases that define the topic, most used first."""
+    synonyms: list[str] = field(default_factory=list)
+    """Labels of near-synonyms merged into the topic ("sentence representations" in "sentence embeddings")."""
     related: list[str] = field(default_factory=list)
     """Ids of the topics sharing most papers with this one."""
 

@@ -11,7 +11,8 @@ keyphrases or anywhere in their text, says nothing about any of them and is neve
 digest still allows topics of twice ``min_papers``).
 Candidates are ranked by how tightly their papers cluster: the mean similarity of their embeddings over
 that of random pairs of papers, squared so that cohesion outweighs size, times the square root of their
-size. They are taken greedily, skipping a candidate whose papers mostly belong to a chosen topic. Each
+size. They are taken greedily, skipping a candidate whose papers mostly belong to a chosen topic; a
+near-synonym of a chosen topic (close label embeddings and close papers) joins it instead. Each
 paper keeps its 1-5 closest topics, and a paper left without any joins the nearest topic that has room.
 """
 
@@ -22,6 +23,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +37,14 @@ from .records import Paper, Topic
 
 OVERLAP_LIMIT = 0.5
 """A candidate sharing this share (Jaccard) of its papers with a chosen topic is the same topic."""
+SYNONYM_PHRASES = 0.75
+SYNONYM_PAPERS = 0.85
+"""A candidate whose label embeds this close to a chosen topic's label (cosine), and whose papers'
+centroid this close to the topic's, names the same thing in other words ("sentence embeddings",
+"sentence representations") and joins it, unless the union is less coherent than the topic was (a
+neighbour such as "word embeddings" would dilute it). Neither similarity alone suffices: on MiniLM,
+"continual learning" and "lifelong learning" score 0.71 as phrases while "image generation" and "video
+generation" score 0.76."""
 DEFINING_PHRASES = 5
 RELATED_TOPICS = 5
 _STEMMER = PorterStemmer()
@@ -95,11 +105,29 @@ class _Candidate:
     sources: Counter[str] = field(default_factory=Counter)
     """How often each whole keyphrase that led a paper here occurs."""
     score: float = 0.0
+    synonyms: list[str] = field(default_factory=list)
+    """Labels of the near-synonym candidates merged into this one."""
+
+    @property
+    def label(self) -> str:
+        return _label(self.spellings)
+
+    def absorb(self, other: _Candidate) -> None:
+        self.papers |= other.papers
+        self.aliases |= other.aliases
+        self.sources.update(other.sources)
+        self.synonyms.append(other.label)
+
+
+PhraseEmbedder = Callable[[Sequence[str]], np.ndarray]
+"""Unit embeddings of phrases, one row each (``keyphrases.PhraseEmbedder``)."""
 
 
 def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
-                 texts: dict[str, str] | None = None) -> list[Topic]:
-    """Topics ordered by label; sets ``paper.topics`` to each paper's topic ids, closest first."""
+                 texts: dict[str, str] | None = None, embed_phrases: PhraseEmbedder | None = None
+                 ) -> list[Topic]:
+    """Topics ordered by label; sets ``paper.topics`` to each paper's topic ids, closest first.
+    Without ``embed_phrases``, near-synonyms are not merged."""
     if not papers:
         return []
     expansions = acronym_expansions(list((texts or {}).values()))
@@ -112,7 +140,9 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
     for candidate in viable:
         cohesion = _mean_pair_similarity([embeddings[i] for i in sorted(candidate.papers)])
         candidate.score = (cohesion / max(baseline, 1e-6)) ** 2 * math.sqrt(len(candidate.papers))
-    chosen = _choose(sorted(viable, key=lambda c: (-c.score, c.key)), settings.max_topics)
+    ranked = sorted(viable, key=lambda c: (-c.score, c.key))
+    synonyms = _SynonymTest(ranked, embeddings, embed_phrases) if embed_phrases else None
+    chosen = _choose(ranked, settings.max_topics, limit, synonyms)
     topics = _as_topics(chosen)
     _assign(papers, topics, embeddings, settings, limit)
     kept = sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
@@ -165,28 +195,59 @@ def _text_frequency(texts: dict[str, str], expansions: dict[str, str]) -> Counte
     return frequency
 
 
-def _choose(ranked: list[_Candidate], max_topics: int) -> list[_Candidate]:
+class _SynonymTest:
+    """Whether a candidate names a chosen topic in other words: close labels, close papers, and a union
+    at least as coherent as the topic."""
+
+    def __init__(self, ranked: list[_Candidate], embeddings: dict[str, np.ndarray],
+                 embed_phrases: PhraseEmbedder) -> None:
+        self.embeddings = embeddings
+        labels = [_label_words(c.spellings) for c in ranked]
+        self.phrase_vectors = dict(zip((c.key for c in ranked), embed_phrases(labels), strict=True))
+
+    def __call__(self, candidate: _Candidate, topic: _Candidate) -> bool:
+        phrases = float(self.phrase_vectors[candidate.key] @ self.phrase_vectors[topic.key])
+        return (phrases >= SYNONYM_PHRASES
+                and float(self._centroid(candidate.papers) @ self._centroid(topic.papers)) >= SYNONYM_PAPERS
+                and self._cohesion(candidate.papers | topic.papers) >= self._cohesion(topic.papers))
+
+    def _cohesion(self, paper_ids: set[str]) -> float:
+        return _mean_pair_similarity([self.embeddings[i] for i in sorted(paper_ids)])
+
+    def _centroid(self, paper_ids: set[str]) -> np.ndarray:
+        return _unit(np.mean([self.embeddings[i] for i in sorted(paper_ids)], axis=0))
+
+
+def _choose(ranked: list[_Candidate], max_topics: int, limit: int,
+            synonyms: _SynonymTest | None) -> list[_Candidate]:
+    """The best candidates, skipping those whose papers mostly belong to a chosen topic; a near-synonym
+    of a chosen topic joins it while the topic stays within ``limit`` papers."""
     chosen: list[_Candidate] = []
     for candidate in ranked:
         if len(chosen) == max_topics:
             break
         if any(_jaccard(candidate.papers, c.papers) >= OVERLAP_LIMIT for c in chosen):
             continue
-        chosen.append(candidate)
+        twin = next((c for c in chosen if synonyms and len(c.papers | candidate.papers) <= limit
+                     and synonyms(candidate, c)), None)
+        if twin:
+            twin.absorb(candidate)
+        else:
+            chosen.append(candidate)
     return chosen
 
 
 def _as_topics(chosen: list[_Candidate]) -> list[Topic]:
     topics, taken = [], set()
     for candidate in sorted(chosen, key=lambda c: c.key):
-        label = _label(candidate.spellings)
+        label = candidate.label
         base = slugify(label, max_length=SLUG_MAX_CHARS, word_boundary=True) or "topic"
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
         topics.append(Topic(slug, label, sorted(candidate.papers), candidate.key, sorted(candidate.aliases),
-                            _defining_phrases(candidate.sources)))
+                            _defining_phrases(candidate.sources), sorted(candidate.synonyms, key=str.lower)))
     return topics
 
 
@@ -203,16 +264,19 @@ def _assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.n
     for index, topic in enumerate(topics):
         for paper_id in topic.paper_ids:
             members[paper_id].append(index)
-    sizes = Counter()
+    similarity = {paper.id: centroids @ embeddings[paper.id] for paper in papers}
+    chosen: dict[str, list[int]] = {}
     for paper in papers:
-        similarity = centroids @ embeddings[paper.id]
-        own = sorted(members.get(paper.id, []), key=lambda i: (-similarity[i], topics[i].key))
-        own = own[: settings.max_topics_per_paper]
-        if not own:
-            nearest = [i for i in np.argsort(-similarity, kind="stable") if sizes[i] < limit]
-            own = [int(nearest[0])] if nearest else [int(np.argmax(similarity))]
-        paper.topics = [topics[i].id for i in own]
-        sizes.update(own)
+        own = sorted(members.get(paper.id, []), key=lambda i: (-similarity[paper.id][i], topics[i].key))
+        chosen[paper.id] = own[: settings.max_topics_per_paper]
+    sizes = Counter(i for own in chosen.values() for i in own)
+    for paper in papers:
+        if not chosen[paper.id]:
+            ranked = np.argsort(-similarity[paper.id], kind="stable")
+            nearest = next((int(i) for i in ranked if sizes[int(i)] < limit), int(ranked[0]))
+            chosen[paper.id] = [nearest]
+            sizes[nearest] += 1
+        paper.topics = [topics[i].id for i in chosen[paper.id]]
     for topic in topics:
         topic.paper_ids = sorted(p.id for p in papers if topic.id in p.topics)
 
@@ -233,6 +297,12 @@ def _label(spellings: Counter[str]) -> str:
     if acronyms and words:
         return f"{_most_used(words)} ({_most_used(acronyms)})"
     return _most_used(spellings)
+
+
+def _label_words(spellings: Counter[str]) -> str:
+    """The label in words: the expansion rather than the acronym, where the topic has both."""
+    words = Counter({s: n for s, n in spellings.items() if not _is_acronym(s)})
+    return _most_used(words or spellings)
 
 
 def _most_used(spellings: Counter[str]) -> str:

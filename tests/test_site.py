@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
@@ -132,12 +133,14 @@ def test_topic_pages_show_defining_phrases_related_topics_and_a_month_chart(seed
     for topic in seeds_json["topics"]:
         html = (seeds_site / topic["url"] / "index.html").read_text(encoding="utf-8")
         assert "Defined by" in html
+        assert all(f'digest-chip--plain">{html_escape(label)}<' in html for label in topic["synonyms"])
         has_chart = '<svg class="digest-chart"' in html
         assert has_chart == bool(dated & set(topic["papers"])), topic["label"]
         charts += has_chart
         related = linked_urls(seeds_site, topic["url"]) & urls - {topic["url"]}
         assert related, topic["label"]
     assert charts > len(seeds_json["topics"]) / 2
+    assert any(t["synonyms"] for t in seeds_json["topics"]), "near-synonyms merge on the seeds"
 
 
 def test_every_date_page_is_linked_from_the_date_indexes(seeds_site, seeds_json):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from generator.config import TopicSettings
+from generator.config import KeyphraseSettings, TopicSettings
+from generator.keyphrases import PhraseEmbedder
 from generator.records import Paper
 from generator.topics import acronym_expansions, build_topics, group_key, phrase_heads, similarity_ratio
 
@@ -90,3 +91,30 @@ def test_similarity_ratio_is_above_one_for_tight_groups():
     embeddings = {"a": SPEECH, "b": SPEECH, "c": VISION, "d": VISION}
     assert similarity_ratio([["a", "b"], ["c", "d"]], embeddings) > 1.5
     assert similarity_ratio([["a", "c"], ["b", "d"]], embeddings) < 1.0
+
+
+def test_near_synonyms_with_close_papers_merge_and_look_alikes_with_distant_papers_do_not(tmp_path):
+    near = [_unit(1, 0.05 * i, 0) for i in range(8)]
+    spec = ([(["sentence embeddings"], v) for v in near[::2]]
+            + [(["sentence representations"], v) for v in near[1::2]]
+            + [(["image generation"], _unit(0, 1, 0.05 * i)) for i in range(4)]
+            + [(["video generation"], _unit(0, 0.05 * i, 1)) for i in range(4)])
+    papers, embeddings = _corpus(spec)
+    embedder = PhraseEmbedder(KeyphraseSettings(), tmp_path)
+    topics = build_topics(papers, TopicSettings(min_papers=3, max_share=0.5), embeddings, {}, embedder)
+    assert sorted(sorted([t.label, *t.synonyms]) for t in topics) == [
+        ["image generation"], ["sentence embeddings", "sentence representations"], ["video generation"]]
+    assert next(t for t in topics if t.synonyms).paper_ids == [f"p{i:02d}" for i in range(8)]
+    assert list(tmp_path.glob("embeddings-*.npz")), "phrase embeddings are cached"
+    cached = PhraseEmbedder(KeyphraseSettings(), tmp_path).store.vectors
+    assert len(cached) == 4
+
+
+def test_orphans_never_push_a_topic_past_the_share_limit():
+    """Orphans listed before a topic's own papers must still leave room for them (limit: 6 papers)."""
+    spec = ([([], SPEECH)] * 4 + [(["speech recognition"], SPEECH)] * 3
+            + [(["protein folding"], PROTEIN)] * 3)
+    papers, embeddings = _corpus(spec)
+    topics = build_topics(papers, TopicSettings(min_papers=3, max_share=0.5), embeddings)
+    assert all(p.topics for p in papers)
+    assert {t.label: len(t.paper_ids) for t in topics} == {"speech recognition": 6, "protein folding": 4}
