@@ -48,7 +48,8 @@ def date_entries(dumps: list[Dump], config: DigestConfig) -> tuple[list[Entry], 
             if entry.published is not None:
                 published = resolve(entry.published, digest_date or dating.reference, dating.default_year)
                 if published is None:
-                    problems.append(_unresolved(entry.path, entry.line, entry.published, "publish date",
+                    problems.append(_unresolved(entry.path, entry.published_line or entry.line, entry.published,
+                                                "publish date",
                                                 "left unknown"))
             entries.append(dataclasses.replace(entry, digest_date=digest_date, published_date=published))
     return entries, log, problems

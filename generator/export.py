@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from .pages import PATHS, page_url
-from .records import Digest, Paper
+from .records import Digest, Paper, display_path
 
 
 def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> str:
@@ -47,7 +47,8 @@ def _paper(paper: Paper, url: str, root: Path) -> dict:
         "upvotes": paper.upvotes,
         "organization": paper.organization,
         "sources": [
-            {"file": _relative(s.path, root), "line": s.line, "date": _iso(s.digest_date), "upvotes": s.upvotes}
+            {"file": display_path(s.path, root), "line": s.line, "date": _iso(s.digest_date),
+             "upvotes": s.upvotes}
             for s in paper.sightings
         ],
     }
@@ -55,10 +56,3 @@ def _paper(paper: Paper, url: str, root: Path) -> dict:
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def _relative(path: str, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return Path(path).name

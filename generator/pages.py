@@ -22,12 +22,13 @@ from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 from .charts import papers_per_month
-from .records import Digest, Paper, Topic
+from .records import Digest, Paper, Topic, display_path
 from .topics import topic_for, topics_by_key
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 HOME_TOPIC_COUNT = 15
 UNDATED = "undated"
+MAX_LISTED_PROBLEMS = 1000
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Paths:
     topics: str = "topics/index.md"
     dates: str = "dates/index.md"
     undated: str = "dates/undated.md"
+    quality: str = "quality/index.md"
 
     @staticmethod
     def paper(paper_id: str) -> str:
@@ -73,15 +75,18 @@ def page_url(src_path: str, use_directory_urls: bool = True) -> str:
     return stem.removesuffix("/index") + "/" if stem.endswith("/index") else f"{stem}/"
 
 
-def render_pages(digest: Digest, site_title: str, use_directory_urls: bool = True) -> dict[str, str]:
-    """Markdown of every generated page, keyed by its path under the docs folder."""
-    renderer = _Renderer(digest, site_title, use_directory_urls)
+def render_pages(digest: Digest, site_title: str, root: Path | None = None, use_directory_urls: bool = True
+                 ) -> dict[str, str]:
+    """Markdown of every generated page, keyed by its path under the docs folder; dump paths are shown
+    relative to ``root``."""
+    renderer = _Renderer(digest, site_title, root, use_directory_urls)
     return dict(sorted(renderer.pages()))
 
 
 class _Renderer:
-    def __init__(self, digest: Digest, site_title: str, use_directory_urls: bool) -> None:
+    def __init__(self, digest: Digest, site_title: str, root: Path | None, use_directory_urls: bool) -> None:
         self.digest = digest
+        self.root = root
         self.site_title = site_title
         self.use_directory_urls = use_directory_urls
         self.env = jinja2.Environment(
@@ -94,6 +99,7 @@ class _Renderer:
         )
         self.env.filters["day"] = format_day
         self.env.filters["front_matter_title"] = front_matter_title
+        self.env.filters["source"] = lambda path: display_path(path, root)
         self.papers = {p.id: p for p in digest.papers}
         self.topics = {t.id: t for t in digest.topics}
         self.topic_by_key = topics_by_key(digest.topics)
@@ -113,6 +119,9 @@ class _Renderer:
         for paper in self.digest.papers:
             yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper)
         yield from self._date_pages()
+        if self.digest.report is not None:
+            yield self._render(PATHS.quality, "quality.md.j2", report=self.digest.report,
+                               max_problems=MAX_LISTED_PROBLEMS)
 
     def _date_pages(self):
         for day, papers in self.days.items():

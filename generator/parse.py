@@ -48,6 +48,7 @@ _DATE = re.compile(
 _AUTHORS = re.compile(r"(?:[•·*-]\s*)?(?P<count>\d+) authors?")
 _SEPARATORS = frozenset({"·", "•", "-"})
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 ABSTRACT_MIN_CHARS = 250
 """Longer than any title seen on listing pages; a line this long is read as an abstract."""
@@ -93,17 +94,45 @@ def find_dump_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def parse_dump(path: Path) -> Dump:
-    problems: list[Problem] = []
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        problems.append(Problem(path, line, "bytes that are not UTF-8; undecodable bytes are shown as �"))
-        text = data.decode("utf-8", errors="replace")
+    text, problems = decode_dump(path, path.read_bytes())
     dump = parse_text(text, path)
     dump.problems[:0] = problems
+    if not dump.entries_read:
+        line = dump.header_line or 1
+        dump.problems.append(Problem(path, line, "no papers found in this file" + (
+            " (only a page header)" if dump.header_date else " (it is empty)" if not text.strip() else "")))
     return dump
+
+
+def decode_dump(path: Path, data: bytes) -> tuple[str, list[Problem]]:
+    """The dump's text, line by line: UTF-8 (with or without BOM), else Windows-1252, the usual encoding
+    of text saved on Windows (its few undefined bytes become �). Line ends may be LF, CRLF or CR. Control
+    characters other than tab are dropped. Each kind of damage is reported once, at its first line, with
+    the number of lines affected."""
+    lines, not_utf8, controls = [], [], []
+    if b"\n" not in data:
+        data = data.replace(b"\r", b"\n")
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("cp1252", errors="replace")
+            not_utf8.append(number)
+        line = line.removesuffix("\r").replace("\r", " ")
+        cleaned = _CONTROL.sub("", line)
+        if cleaned != line:
+            controls.append(number)
+        lines.append(cleaned)
+    problems = [_damage(path, not_utf8, "text that is not UTF-8, read as Windows-1252"),
+                _damage(path, controls, "control characters (binary data?), dropped")]
+    return "\n".join(lines), [p for p in problems if p]
+
+
+def _damage(path: Path, numbers: list[int], what: str) -> Problem | None:
+    if not numbers:
+        return None
+    more = f", and on {len(numbers) - 1} more lines" if len(numbers) > 1 else ""
+    return Problem(path, numbers[0], f"{what}{more}")
 
 
 def parse_text(text: str, path: Path) -> Dump:
@@ -111,10 +140,11 @@ def parse_text(text: str, path: Path) -> Dump:
 
 
 def classify_lines(text: str) -> list[Line]:
+    """Lines split at line feeds only (a stray form feed or U+2028 inside a line does not split it)."""
     lines = []
     after_blank = False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
+    for number, raw in enumerate(text.split("\n"), start=1):
+        stripped = " ".join(raw.split())
         if not stripped:
             after_blank = True
             continue
@@ -170,6 +200,7 @@ class _Assembler:
         self.lines = lines
         self.entries: list[Entry] = []
         self.problems: list[Problem] = []
+        self.skipped: list[Problem] = []
         self.current: Entry | None = None
         self.page_date: PartialDate | None = None
         self.header_date: PartialDate | None = None
@@ -182,7 +213,7 @@ class _Assembler:
             self._take(index, line, previous)
             previous = line
         self._finish()
-        return Dump(self.path, self.entries, self.problems, self.header_date, self.header_line)
+        return Dump(self.path, self.entries, self.problems, self.header_date, self.header_line, self.skipped)
 
     def _take(self, index: int, line: Line, previous: Line | None) -> None:
         if line.kind is Kind.FURNITURE:
@@ -202,6 +233,7 @@ class _Assembler:
         if is_publish_date:
             if self._need_entry(line, "publish date"):
                 self.current.published = line.date
+                self.current.published_line = line.number
                 self.current.upvotes = line.upvotes
             return
         self._finish()
@@ -226,7 +258,7 @@ class _Assembler:
             return
         self._finish()
         if looks_like_abstract(line.text):
-            self._problem(line, "abstract without a title; skipped")
+            self._skip(line, "abstract without a title")
             return
         self.current = Entry(title=line.text, abstract="", path=self.path, line=line.number,
                              page_date=self.page_date)
@@ -236,9 +268,9 @@ class _Assembler:
         return self.blank_separated and not line.after_blank and looks_like_abstract(line.text)
 
     def _next(self, index: int) -> Line | None:
-        for line in self.lines[index + 1:]:
-            if line.kind is not Kind.FURNITURE:
-                return line
+        for following in range(index + 1, len(self.lines)):
+            if self.lines[following].kind is not Kind.FURNITURE:
+                return self.lines[following]
         return None
 
     def _need_entry(self, line: Line, what: str) -> bool:
@@ -254,6 +286,11 @@ class _Assembler:
             self.problems.append(Problem(self.path, self.current.line, "title without an abstract; kept"))
         self.entries.append(self.current)
         self.current = None
+
+    def _skip(self, line: Line, reason: str) -> None:
+        skipped = Problem(self.path, line.number, f"{reason}; skipped")
+        self.skipped.append(skipped)
+        self.problems.append(skipped)
 
     def _problem(self, line: Line, message: str) -> None:
         self.problems.append(Problem(self.path, line.number, message))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
@@ -17,7 +18,8 @@ from .keyphrases import PhraseEmbedder, extract_keyphrases, paper_text
 from .pages import render_pages
 from .papers import merge_entries
 from .parse import read_dumps
-from .records import Digest
+from .quality import QualityReport, quality_report
+from .records import Digest, Paper
 from .topics import build_topics
 
 log = get_plugin_logger("digest")
@@ -30,22 +32,30 @@ def _stage(name: str, timings: dict[str, float]) -> Iterator[None]:
     timings[name] = time.perf_counter() - start
 
 
+def read_papers(config: DigestConfig) -> tuple[list[Paper], QualityReport]:
+    """Dumps → entries (dated) → distinct papers, and the report of where every entry went (with every
+    problem found: they are collected, never fatal)."""
+    dumps, problems = read_dumps(config.dumps)
+    for dump in dumps:
+        problems += dump.problems
+    entries, dating_log, dating_problems = date_entries(dumps, config)
+    problems += dating_problems
+    papers = merge_entries(entries)
+    for line in dating_log:
+        log.info("%s", line)
+    return papers, quality_report(dumps, papers, problems)
+
+
 def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) -> Digest:
     """Run every stage up to the topics; problems in the dumps are logged and collected, never fatal."""
     timings = {} if timings is None else timings
     with _stage("parse", timings):
-        dumps, problems = read_dumps(config.dumps)
-        for dump in dumps:
-            problems += dump.problems
-        entries, dating_log, dating_problems = date_entries(dumps, config)
-        problems += dating_problems
-        papers = merge_entries(entries)
-    for line in dating_log:
-        log.info("%s", line)
-    for problem in problems:
+        papers, report = read_papers(config)
+    for problem in report.problems:
         log.warning("%s", problem)
-    log.info("Read %d entries from %d dumps: %d distinct papers, %d problems",
-             len(entries), len(dumps), len(papers), len(problems))
+    log.info("%s", report.summary())
+    if not report.balanced:
+        log.error("Entries were lost between parsing and merging: please report this with the dumps")
     with _stage("keyphrases", timings):
         embeddings, counts = extract_keyphrases(papers, config.keyphrases, config.cache_dir)
     log.info("Keyphrases: %d from the cache, %d extracted", counts["cached"], counts["extracted"])
@@ -54,11 +64,12 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) 
         embed_phrases = PhraseEmbedder(config.keyphrases, config.cache_dir)
         topics = build_topics(papers, config.topics, embeddings, texts, embed_phrases)
     log.info("%d topics", len(topics))
-    return Digest(papers, topics, problems, dump_count=len(dumps), embeddings=embeddings)
+    return Digest(papers, topics, report.problems, dump_count=len(report.files), embeddings=embeddings,
+                  report=report)
 
 
-def build_pages(digest: Digest, config: DigestConfig, use_directory_urls: bool = True,
+def build_pages(digest: Digest, config: DigestConfig, root: Path | None = None, use_directory_urls: bool = True,
                 timings: dict[str, float] | None = None) -> dict[str, str]:
     timings = {} if timings is None else timings
     with _stage("render", timings):
-        return render_pages(digest, config.title, use_directory_urls)
+        return render_pages(digest, config.title, root, use_directory_urls)

@@ -24,7 +24,7 @@ from .pipeline import build_digest, build_pages
 from .records import Digest
 
 log = get_plugin_logger("digest")
-IN_NAV = frozenset({PATHS.home, PATHS.topics, PATHS.dates})
+IN_NAV = frozenset({PATHS.home, PATHS.topics, PATHS.dates, PATHS.quality})
 
 
 class DigestPluginConfig(Config):
@@ -61,7 +61,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         assert self.digest_config is not None
         self.timings = {}
         self.digest = build_digest(self.digest_config, self.timings)
-        pages = build_pages(self.digest, self.digest_config, config.use_directory_urls, self.timings)
+        pages = build_pages(self.digest, self.digest_config, self.root, config.use_directory_urls,
+                            self.timings)
         pages["papers.json"] = papers_json(self.digest, self.root, config.use_directory_urls)
         for path, content in pages.items():
             if files.get_file_from_path(path) is not None:
@@ -82,6 +83,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._restore_build_date()
+        if self.digest is not None and self.digest.report is not None:
+            report = self.digest.report
+            log.info("Data quality: %d entries read, %d papers, %d problems; see the page %s",
+                     report.entries_read, report.papers, len(report.problems), PATHS.quality)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._restore_build_date()

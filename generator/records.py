@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .quality import QualityReport
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Entry:
     line: int
     page_date: PartialDate | None = None
     published: PartialDate | None = None
+    published_line: int = 0
     authors_count: int | None = None
     upvotes: int | None = None
     organization: str | None = None
@@ -55,6 +59,12 @@ class Dump:
     problems: list[Problem]
     header_date: PartialDate | None = None
     header_line: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    """Entries read but not kept, each with the reason (also in ``problems``)."""
+
+    @property
+    def entries_read(self) -> int:
+        return len(self.entries) + len(self.skipped)
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,7 @@ class Digest:
     dump_count: int = 0
     embeddings: dict[str, Any] = field(default_factory=dict)
     """Each paper's document embedding (a unit-length numpy vector), by paper id."""
+    report: QualityReport | None = None
 
     def papers_by_date(self) -> dict[dt.date | None, list[Paper]]:
         days: dict[dt.date | None, list[Paper]] = {}
@@ -127,3 +138,15 @@ class Digest:
             for day in paper.digest_dates:
                 days.setdefault(day, []).append(paper)
         return days
+
+
+def display_path(path: str | Path, root: Path | None) -> str:
+    """A dump's path as the site shows it: relative to the project, else its file name (never the
+    builder's absolute paths)."""
+    path = Path(path)
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name

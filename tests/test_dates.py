@@ -57,7 +57,7 @@ def test_dump_with_no_date_is_undated_and_says_how_to_fix_it():
     assert entries[0].published_date is None
     assert log == ["dump.txt: no date found; its papers are listed as Undated"]
     assert [(p.line, p.message.split(";")[0]) for p in problems] == [
-        (1, "page date Mar 14 has no year"), (3, "publish date Mar 1 has no year")]
+        (1, "page date Mar 14 has no year"), (9, "publish date Mar 1 has no year")]
     assert all("file name" in p.message for p in problems)
 
 

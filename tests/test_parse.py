@@ -125,7 +125,7 @@ def test_crlf_and_non_utf8_bytes_are_read_with_a_warning(tmp_path):
     path = tmp_path / "latin1.txt"
     path.write_bytes(f"A Caf\xe9 Paper\r\n{ABSTRACT}\r\nB Paper\r\n{ABSTRACT}".encode("latin-1"))
     dump = parse_dump(path)
-    assert [e.title for e in dump.entries] == ["A Caf\ufffd Paper", "B Paper"]
+    assert [e.title for e in dump.entries] == ["A Café Paper", "B Paper"]
     assert dump.entries[1].abstract == ABSTRACT
     assert [(p.line, "not UTF-8" in p.message) for p in dump.problems] == [(1, True)]
 

@@ -17,7 +17,7 @@ from mkdocs.exceptions import Abort
 from generator.cli import SiteFolderError, build_site
 from generator.topics import variant_pairs
 
-from .conftest import EXAMPLE_DUMPS, make_project
+from .conftest import EXAMPLE_DUMPS, REPO, SEED_COUNTS, make_project
 
 PAPER_KEYS = {"id", "title", "abstract", "url", "keywords", "topics", "digest_dates", "published",
               "authors_count", "upvotes", "organization", "sources"}
@@ -159,12 +159,22 @@ def test_every_date_page_is_linked_from_the_date_indexes(seeds_site, seeds_json)
 def test_navigation_is_home_dates_topics_and_keeps_papers_out(seeds_site):
     html = (seeds_site / "index.html").read_text(encoding="utf-8")
     tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
-    assert tabs[:3] == ["Home", "Dates", "Topics"]
+    assert tabs == ["Home", "Dates", "Topics", "About", "Data quality"]
     primary = html.index("md-nav--primary")
     nav = html[primary: html.index("md-sidebar--secondary", primary)]
     assert re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span[^>]*>\s*([^<]+?)\s*<', nav)[:3] == [
         "Home", "Dates", "Topics"]
     assert "papers/" not in nav
+
+
+def test_data_quality_page_accounts_for_every_entry_of_every_dump(seeds_site, seeds_json, example_site):
+    text = " ".join("".join(read_page(seeds_site, "quality/").text).split())
+    assert f"646 entries read from 5 dumps = {len(seeds_json['papers'])} papers + 41 duplicates merged" in text
+    assert all(name in text for name in SEED_COUNTS)
+    assert "/tmp/" not in text and str(REPO) not in text
+    example = " ".join("".join(read_page(example_site, "quality/").text).split())
+    assert "22 entries read from 3 dumps = 20 papers + 2 duplicates merged into them + 0 skipped" in example
+    assert "2025-03-14.txt" in example
 
 
 def test_home_page_shows_latest_day_largest_topics_and_counts(seeds_site, seeds_json):
