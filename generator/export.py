@@ -38,6 +38,8 @@ def _paper(paper: Paper, url: str, root: Path) -> dict:
         "id": paper.id,
         "title": paper.title,
         "abstract": paper.abstract,
+        "title_raw": paper.title_raw,
+        "abstract_raw": paper.abstract_raw,
         "url": url,
         "keywords": paper.keyphrases,
         "topics": paper.topics,

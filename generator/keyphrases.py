@@ -42,7 +42,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def paper_text(paper: Paper) -> str:
-    return f"{paper.title}. {paper.abstract}" if paper.abstract else paper.title
+    """The text keyphrases and embeddings are computed from: the dump's own text (``plain_text`` cleans it)."""
+    title, abstract = paper.title_raw or paper.title, paper.abstract_raw or paper.abstract
+    return f"{title}. {abstract}" if abstract else title
 
 
 def text_file_document(raw: str) -> str:

@@ -23,6 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from .charts import papers_per_month
 from .records import Digest, Paper, Topic, display_path
+from .text import display_segments
 from .topics import topic_for, topics_by_key
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -100,6 +101,7 @@ class _Renderer:
         self.env.filters["day"] = format_day
         self.env.filters["front_matter_title"] = front_matter_title
         self.env.filters["source"] = lambda path: display_path(path, root)
+        self.env.filters["display_html"] = display_html
         self.papers = {p.id: p for p in digest.papers}
         self.topics = {t.id: t for t in digest.topics}
         self.topic_by_key = topics_by_key(digest.topics)
@@ -200,6 +202,14 @@ def month_label(year: int, month: int) -> str:
 def front_matter_title(text: str) -> Markup:
     """A YAML scalar holding the HTML-escaped text: the theme prints page titles without escaping."""
     return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
+
+
+def display_html(text: str) -> Markup:
+    """Dump text as HTML: cleaned for display (``text.display_segments``), every piece escaped, web
+    addresses as links that leave the site."""
+    link = Markup('<a href="{}" rel="nofollow noopener">{}</a>')
+    pieces = display_segments(text)
+    return Markup("").join(link.format(s.href, s.text) if s.href else escape(s.text) for s in pieces)
 
 
 def search_links(paper: Paper) -> dict[str, str]:

@@ -1,8 +1,11 @@
 """Stage 3: entries → distinct papers.
 
 The same paper listed in several dumps (or twice in one) is one paper: entries match on a normalised
-title. The merged paper keeps every dump and day it was seen under, the longest abstract, and for each
-metadata field the value from its most recent listing that has one.
+title, or on the same abstract (a title corrected between two dumps). The merged paper keeps every dump
+and day it was seen under. Its text is that of its most recent listing (a corrected title or abstract
+wins), except that an abstract cut short there gives way to a longer one that it begins; for each
+metadata field it keeps the value from its most recent listing that has one. Its id comes from its first
+listing, so a paper's URL does not change when it is re-pasted with a corrected title.
 """
 
 from __future__ import annotations
@@ -17,8 +20,12 @@ from typing import TypeVar
 from slugify import slugify
 
 from .records import Entry, Paper, Sighting
+from .text import display_text
 
 SLUG_MAX_CHARS = 60
+SAME_ABSTRACT_MIN_CHARS = 200
+"""Entries with equal abstracts this long are one paper whatever their titles; shorter abstracts
+("No abstract available.") prove nothing."""
 _NON_WORD = re.compile(r"[\W_]+")
 T = TypeVar("T")
 
@@ -37,21 +44,45 @@ def paper_id(title: str) -> str:
 
 
 def merge_entries(entries: list[Entry]) -> list[Paper]:
-    """One paper per distinct title, ordered by id."""
-    groups: dict[str, list[Entry]] = {}
-    for entry in entries:
-        groups.setdefault(title_key(entry.title), []).append(entry)
-    return sorted((_merge(group) for group in groups.values()), key=lambda p: p.id)
+    """One paper per distinct title or abstract, ordered by id."""
+    return sorted((_merge(group) for group in _same_papers(entries)), key=lambda p: p.id)
+
+
+def _same_papers(entries: list[Entry]) -> list[list[Entry]]:
+    """Entries grouped by paper: linked by equal title keys or equal abstract keys (union-find)."""
+    parent = list(range(len(entries)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[tuple[str, str], int] = {}
+    for index, entry in enumerate(entries):
+        keys = [("title", title_key(entry.title))]
+        if len(entry.abstract) >= SAME_ABSTRACT_MIN_CHARS:
+            keys.append(("abstract", title_key(entry.abstract)))
+        for key in keys:
+            other = first_with.setdefault(key, index)
+            parent[root(index)] = root(other)
+    groups: dict[int, list[Entry]] = {}
+    for index, entry in enumerate(entries):
+        groups.setdefault(root(index), []).append(entry)
+    return list(groups.values())
 
 
 def _merge(group: list[Entry]) -> Paper:
     by_recency = sorted(group, key=_recency, reverse=True)
-    best = max(by_recency, key=lambda e: len(e.abstract))
+    newest, first = by_recency[0], by_recency[-1]
+    abstract = _best_abstract([e.abstract for e in by_recency])
     upvotes = [e.upvotes for e in group if e.upvotes is not None]
     return Paper(
-        id=paper_id(best.title),
-        title=best.title,
-        abstract=best.abstract,
+        id=paper_id(first.title),
+        title=display_text(newest.title),
+        abstract=display_text(abstract),
+        title_raw=newest.title,
+        abstract_raw=abstract,
         sightings=sorted(
             {Sighting(str(e.path), e.line, e.digest_date, e.upvotes) for e in group},
             key=lambda s: (s.digest_date or dt.date.min, s.path, s.line),
@@ -61,6 +92,17 @@ def _merge(group: list[Entry]) -> Paper:
         upvotes=max(upvotes) if upvotes else None,
         organization=_latest(by_recency, lambda e: e.organization),
     )
+
+
+def _best_abstract(newest_first: list[str]) -> str:
+    """The newest abstract, or a longer one it is the beginning of (the newest was cut short)."""
+    present = [a for a in newest_first if a]
+    if not present:
+        return ""
+    newest = present[0]
+    stem = newest.rstrip(".… ").rstrip()
+    longer = [a for a in present if len(a) > len(newest) and a.startswith(stem)]
+    return max(longer, key=len, default=newest)
 
 
 def _recency(entry: Entry) -> tuple[dt.date, str, int]:

@@ -79,12 +79,15 @@ class Sighting:
 
 @dataclass
 class Paper:
-    """A distinct paper, merged from every entry that lists it."""
+    """A distinct paper, merged from every entry that lists it. ``title`` and ``abstract`` are the text as
+    shown (LaTeX remnants cleaned, see ``text.display_text``); the ``_raw`` fields keep the dump's text."""
 
     id: str
     title: str
     abstract: str
     sightings: list[Sighting]
+    title_raw: str = ""
+    abstract_raw: str = ""
     published: dt.date | None = None
     authors_count: int | None = None
     upvotes: int | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _URL = re.compile(r"\\url\{([^}]*)\}")
 _ESCAPED = re.compile(r"\\([%&#_$])")
@@ -24,3 +25,99 @@ def plain_text(text: str) -> str:
     text = _COMMAND.sub(" ", text)
     text = _QUOTES.sub('"', text)
     return " ".join(_BRACES.sub("", text).split())
+
+
+_ABBREVIATIONS = {"eg": "e.g.", "ie": "i.e.", "etal": "et al.", "vs": "vs.", "cf": "cf.", "wrt": "w.r.t.",
+                  "etc": "etc."}
+_SYMBOLS = {
+    "times": "×", "cdot": "·", "pm": "±", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠",
+    "approx": "≈", "sim": "∼", "infty": "∞", "to": "→", "rightarrow": "→", "leftarrow": "←",
+    "ldots": "…", "dots": "…", "cdots": "⋯", "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ",
+    "epsilon": "ε", "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ",
+    "phi": "φ", "omega": "ω", "Delta": "Δ", "Sigma": "Σ", "Omega": "Ω",
+}
+_STYLES = ("textbf", "textit", "emph", "texttt", "textsc", "textrm", "textsf", "mathrm", "mathbf", "mathit",
+           "text")
+_DISPLAY = re.compile(
+    r"\\url\{(?P<url>[^{}\s]+)\}"
+    r"|\\href\{(?P<href>[^{}\s]+)\}\{(?P<label>[^{}]*)\}"
+    rf"|\\(?:{'|'.join(_STYLES)})\{{(?P<styled>[^{{}}]*)\}}"
+    r"|\\footnote\{(?P<footnote>[^{}]*)\}"
+    r"""|\\(?P<accent>["'`^~=.])(?:\{\\?(?P<braced>[A-Za-z])\}|\\?(?P<bare>[A-Za-z]))"""
+    r"|\\(?P<escaped>[%&#_$])"
+    rf"|\\(?P<abbreviation>{'|'.join(_ABBREVIATIONS)})(?![A-Za-z])"
+    rf"|\\(?P<symbol>{'|'.join(sorted(_SYMBOLS, key=len, reverse=True))})(?![A-Za-z])"
+    r"|\\(?P<math>[()])"
+    r"|(?<!`)``(?!`)(?P<quoted>[^`]+?)''"
+    r"|(?P<web>https?://[^\s<>\"'`{}]*[^\s<>\"'`{}.,;:!?)\]])"
+)
+_LINKABLE = re.compile(r"https?://[^\s]+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of displayed text; ``href`` is set when the piece is a link."""
+
+    text: str
+    href: str | None = None
+
+
+def display_segments(text: str) -> list[Segment]:
+    """Text as a reader should see it, from the LaTeX remnants of arXiv abstracts: ``\\%`` → ``%``,
+    ``\\url{u}`` → a link, ``` ``q'' ``` → “q” (unpaired backticks stay), ``\\"{\\i}`` → ï,
+    ``T\\"ULU`` → TÜLU, ``\\eg`` → e.g., ``\\(7\\times\\)`` → 7×, ``\\emph{x}`` → x,
+    ``\\footnote{x}`` → (x); a bare web address becomes a link (without the punctuation that ends a
+    sentence). Everything else, including ``$x$`` and commands it does not know (``\\rat``), is shown as
+    written."""
+    segments: list[Segment] = []
+    position = 0
+    for match in _DISPLAY.finditer(text):
+        segments.append(Segment(text[position:match.start()]))
+        segments.append(_display(match))
+        position = match.end()
+    segments.append(Segment(text[position:]))
+    return _joined(segments)
+
+
+def _display(match: re.Match[str]) -> Segment:
+    kind = match.lastgroup if match.lastgroup not in ("braced", "bare") else "accent"
+    if kind in ("url", "web"):
+        return _link(match[kind], match[kind])
+    if kind in ("href", "label"):
+        return _link(match["href"], display_text(match["label"]) or match["href"])
+    if kind == "styled":
+        return Segment(display_text(match["styled"]))
+    if kind == "footnote":
+        return Segment(f" ({display_text(match['footnote'])})")
+    if kind == "accent":
+        letter = match["braced"] or match["bare"]
+        return Segment(unicodedata.normalize("NFC", letter + _ACCENTS[match["accent"]]))
+    if kind == "escaped":
+        return Segment(match["escaped"])
+    if kind == "abbreviation":
+        return Segment(_ABBREVIATIONS[match["abbreviation"]])
+    if kind == "symbol":
+        return Segment(_SYMBOLS[match["symbol"]])
+    if kind == "math":
+        return Segment("")
+    return Segment(f"“{display_text(match['quoted'])}”")
+
+
+def _link(url: str, label: str) -> Segment:
+    """A link only to a web address; anything else (``javascript:``) stays text."""
+    return Segment(label, url if _LINKABLE.fullmatch(url) else None)
+
+
+def _joined(segments: list[Segment]) -> list[Segment]:
+    joined: list[Segment] = []
+    for segment in segments:
+        if joined and segment.href is None and joined[-1].href is None:
+            joined[-1] = Segment(joined[-1].text + segment.text)
+        elif segment.text or segment.href:
+            joined.append(segment)
+    return [s for s in joined if s.text]
+
+
+def display_text(text: str) -> str:
+    """The displayed text without links (a link shows its label)."""
+    return "".join(segment.text for segment in display_segments(text))

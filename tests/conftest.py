@@ -13,6 +13,8 @@ from generator.cli import build_site
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 EXAMPLE_DUMPS = REPO / "dumps"
+HOSTILE_DUMPS = REPO / "tests" / "fixtures" / "hostile"
+"""Titles and abstracts that look like HTML, script, Markdown, Jinja or LaTeX, in many scripts."""
 SEED_COUNTS = {
     "000_32028fc0be93f931.txt": 239,
     "001_013662e6d89ceba5.txt": 111,
@@ -70,3 +72,15 @@ def example_site(tmp_path_factory, keyphrase_cache) -> Path:
     folder = tmp_path_factory.mktemp("example-project")
     config_file = make_project(folder, keyphrase_cache, dumps=[str(EXAMPLE_DUMPS)], topics={"min_papers": 2})
     return build_site(config_file, out=folder / "site")
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory, keyphrase_cache) -> Path:
+    folder = tmp_path_factory.mktemp("hostile-project")
+    config_file = make_project(folder, keyphrase_cache, dumps=[str(HOSTILE_DUMPS)], topics={"min_papers": 2})
+    return build_site(config_file, out=folder / "site")
+
+
+@pytest.fixture(scope="session")
+def hostile_json(hostile_site) -> dict:
+    return json.loads((hostile_site / "papers.json").read_text(encoding="utf-8"))

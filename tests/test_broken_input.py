@@ -85,7 +85,7 @@ def test_a_50_mb_dump_is_read_whole(tmp_path):
     count = 0
     with path.open("w", encoding="utf-8") as out:
         while out.tell() < 50_000_000:
-            out.write(f"Paper number {count}: a study\n{ABSTRACT * 2}\n")
+            out.write(f"Paper number {count}: a study\nStudy {count}. {ABSTRACT * 2}\n")
             count += 1
     papers, report = read_papers(DigestConfig(dumps=(path,)))
     assert len(papers) == count == report.entries_read

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -32,14 +33,26 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def site_url(seeds_site):
-    handler = functools.partial(_QuietHandler, directory=str(seeds_site))
+@contextlib.contextmanager
+def _served(folder):
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site_url(seeds_site):
+    with _served(seeds_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site):
+    with _served(hostile_site) as url:
+        yield url
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -100,3 +113,41 @@ def test_material_search_finds_a_paper_by_its_title(page, site_url, seeds_json):
     first.wait_for(timeout=20_000)
     assert urlparse(first.get_attribute("href")).path.endswith(f"/papers/{paper['id']}/")
     assert page.foreign_requests == []
+
+
+def _page_elements(page, selector):
+    return page.eval_on_selector_all(f"{selector} *", "els => els.map(e => e.tagName.toLowerCase())")
+
+
+def test_hostile_text_is_shown_as_text_and_never_runs(page, hostile_url, hostile_json):
+    from generator.text import display_text
+
+    papers = hostile_json["papers"]
+    assert len(papers) == 10
+    for paper in papers:
+        page.goto(hostile_url + paper["url"])
+        title = page.locator("h1.digest-title")
+        abstract = page.locator(".digest-abstract p")
+        assert title.inner_text() == display_text(paper["title_raw"])
+        assert abstract.inner_text() == display_text(paper["abstract_raw"])
+        assert set(_page_elements(page, ".digest-abstract p")) <= {"a"}
+        assert _page_elements(page, "h1.digest-title") == []
+        assert page.locator('a[href^="javascript:"]').count() == 0
+        assert page.title().startswith(display_text(paper["title_raw"]))
+    page.goto(hostile_url + "dates/2025/04/01/")
+    listed = page.locator(".digest-paper__title").all_inner_texts()
+    assert sorted(listed) == sorted(p["title"] for p in papers)
+    assert page.dialogs == []
+    assert page.foreign_requests == []
+
+
+def test_latex_remnants_are_cleaned_and_urls_become_links(page, hostile_url, hostile_json):
+    paper = next(p for p in hostile_json["papers"] if "ULU" in p["title_raw"])
+    page.goto(hostile_url + paper["url"])
+    assert page.locator("h1.digest-title").inner_text() == "TÜLU 3: Pushing Frontiers"
+    abstract = page.locator(".digest-abstract p")
+    assert abstract.inner_text().startswith(
+        "50% faster, see https://example.org/x and “quoted” naïve work, e.g. this; javascript:alert(6).")
+    links = abstract.locator("a")
+    assert links.count() == 1
+    assert links.first.get_attribute("href") == "https://example.org/x"

@@ -53,3 +53,42 @@ def test_same_paper_in_two_dumps_is_one_paper_with_both_days_and_richest_metadat
     assert (paper.authors_count, paper.upvotes, paper.organization) == (4, 9, "acme ACME")
     assert paper.published == dt.date(2025, 2, 20)
     assert [(s.path, s.line) for s in paper.sightings] == [("2025-03-01.txt", 3), ("2025-03-05.txt", 3)]
+
+
+def _dated(*dumps: tuple[str, str]) -> list:
+    parsed = [parse_text(text, Path(name)) for name, text in dumps]
+    return date_entries(parsed, DigestConfig())[0]
+
+
+def test_a_repasted_paper_with_a_corrected_title_or_abstract_updates_one_page_with_a_stable_url():
+    first = ("2025-03-01.txt", f"Attention Is All You Nede\n{ABSTRACT}\n")
+    corrected_title = ("2025-03-02.txt", f"Attention Is All You Need\n{ABSTRACT}\n")
+    corrected_abstract = ("2025-03-03.txt", f"Attention is all you need\n{ABSTRACT.replace('long', 'short')}\n")
+    (paper,) = merge_entries(_dated(first, corrected_title))
+    assert paper.title == "Attention Is All You Need"
+    assert paper.id == paper_id("Attention Is All You Nede")
+    (paper,) = merge_entries(_dated(first, corrected_title, corrected_abstract))
+    assert paper.abstract == ABSTRACT.replace("long", "short").strip()
+    assert paper.id == paper_id("Attention Is All You Nede")
+    assert len(paper.sightings) == 3
+
+
+def test_an_abstract_cut_short_in_a_later_dump_gives_way_to_the_whole_one():
+    whole = ("2025-03-01.txt", f"A Paper\n{ABSTRACT}The end.\n")
+    cut = ("2025-03-02.txt", f"A Paper\n{ABSTRACT[:150]}...\n")
+    (paper,) = merge_entries(_dated(whole, cut))
+    assert paper.abstract.endswith("The end.")
+
+
+def test_different_papers_with_short_placeholder_abstracts_stay_apart():
+    papers = merge_entries(_dated(("2025-03-01.txt", "A Paper\nNo abstract available.\nB Paper\n"
+                                   "No abstract available.\n")))
+    assert [p.title for p in papers] == ["A Paper", "B Paper"]
+
+
+def test_shown_text_is_cleaned_of_latex_and_the_raw_text_is_kept():
+    raw = r"""T\"ULU na\"{\i}ve: 50\% \eg ``quoted''"""
+    (paper,) = merge_entries(_dated(("2025-03-01.txt", f"{raw}\n{raw} {ABSTRACT}\n")))
+    assert paper.title == "TÜLU naïve: 50% e.g. “quoted”"
+    assert paper.abstract.startswith("TÜLU naïve: 50% e.g. “quoted” A long")
+    assert (paper.title_raw, paper.abstract_raw.split(" A long")[0]) == (raw, raw)
