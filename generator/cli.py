@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     except Abort as err:
         logging.getLogger("digest").error("%s The previous site, if any, is untouched.", err)
         return 1
+    except KeyboardInterrupt:
+        logging.getLogger("digest").error("Interrupted. The previous site, if any, is untouched.")
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:

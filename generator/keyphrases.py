@@ -203,7 +203,8 @@ class KeyphraseCache:
         try:
             payload = json.loads(self.path.read_text(encoding="utf-8"))
             entries = payload["keyphrases"]
-            valid = isinstance(entries, dict) and all(isinstance(v, list) for v in entries.values())
+            valid = isinstance(entries, dict) and all(
+                isinstance(v, list) and all(isinstance(p, str) for p in v) for v in entries.values())
         except (ValueError, KeyError, TypeError):
             valid = False
         if not valid:

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -61,8 +62,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         assert self.digest_config is not None
         self.timings = {}
         self.digest = build_digest(self.digest_config, self.timings)
-        pages = build_pages(self.digest, self.digest_config, self.root, config.use_directory_urls,
-                            self.timings)
+        try:
+            pages = build_pages(self.digest, self.digest_config, self.root, config.use_directory_urls,
+                                self.timings)
+        except jinja2.TemplateError as err:
+            raise PluginError(f"Template error: {_where(err)}{err.message}") from err
         pages["papers.json"] = papers_json(self.digest, self.root, config.use_directory_urls)
         for path, content in pages.items():
             if files.get_file_from_path(path) is not None:
@@ -104,3 +108,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if self._pinned_build_date:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
             self._pinned_build_date = False
+
+
+def _where(err: jinja2.TemplateError) -> str:
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        return f"{err.filename or err.name}:{err.lineno}: "
+    return ""

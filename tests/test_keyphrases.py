@@ -125,7 +125,8 @@ def test_cache_embeds_only_new_papers_and_is_invalidated_by_new_settings(tmp_pat
     assert extract_keyphrases(both, changed, tmp_path)[1] == {"cached": 0, "extracted": 2}
 
 
-@pytest.mark.parametrize("content", ["{not json", json.dumps({"keyphrases": [1, 2]}), ""])
+@pytest.mark.parametrize("content", ["{not json", json.dumps({"keyphrases": [1, 2]}), "",
+                                     json.dumps({"fingerprint": "fingerprint", "keyphrases": {"k": [1]}})])
 def test_corrupt_cache_is_detected_and_rebuilt(tmp_path, caplog, content):
     (tmp_path / "keyphrases.json").write_text(content)
     with caplog.at_level(logging.WARNING):
@@ -135,6 +136,18 @@ def test_corrupt_cache_is_detected_and_rebuilt(tmp_path, caplog, content):
     cache.put("text", ["phrase"])
     cache.save()
     assert KeyphraseCache(tmp_path, "fingerprint").get("text") == ["phrase"]
+
+
+def test_a_truncated_cache_file_is_detected_and_rebuilt(tmp_path, caplog):
+    papers = [_paper("a", SPEECH), _paper("b", DIFFUSION)]
+    settings = KeyphraseSettings(top_n=3)
+    extract_keyphrases(papers, settings, tmp_path)
+    cache_file = tmp_path / "keyphrases.json"
+    cache_file.write_bytes(cache_file.read_bytes()[: cache_file.stat().st_size // 2])
+    with caplog.at_level(logging.WARNING):
+        assert extract_keyphrases(papers, settings, tmp_path)[1] == {"cached": 0, "extracted": 2}
+    assert f"Keyphrase cache {cache_file} is unreadable" in caplog.text
+    assert extract_keyphrases(papers, settings, tmp_path)[1] == {"cached": 2, "extracted": 0}
 
 
 def test_keywords_command_prints_ranked_phrases_per_text_file(tmp_path):

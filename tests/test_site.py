@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from html import escape as html_escape
@@ -238,6 +239,50 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path, keyphrase_cac
     assert "pages/index.md is hand-written, but the digest generates index.md" in caplog.text
     assert (out / "index.html").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "good", "site"]
+
+
+@pytest.fixture
+def built_example(tmp_path, keyphrase_cache):
+    """A built site, its project, and a snapshot of every file in it."""
+    config_file = make_project(tmp_path / "project", keyphrase_cache, dumps=[str(EXAMPLE_DUMPS)],
+                               topics={"min_papers": 2})
+    out = tmp_path / "site"
+    build_site(config_file, out=out)
+    return config_file, out, _snapshot(out)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_broken_template_is_named_and_leaves_the_previous_site_untouched(built_example, tmp_path,
+                                                                            monkeypatch, caplog):
+    config_file, out, before = built_example
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    (templates / "paper.md.j2").write_text("{% for x in %}\n", encoding="utf-8")
+    monkeypatch.setattr("generator.pages.TEMPLATES_DIR", templates)
+    with pytest.raises(Abort):
+        build_site(config_file, out=out)
+    assert f"Template error: {templates / 'paper.md.j2'}:1:" in caplog.text
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site", "templates"]
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("a stage failed"), KeyboardInterrupt()],
+                         ids=["exception", "interrupted"])
+def test_a_stage_that_fails_or_is_interrupted_leaves_the_previous_site_untouched(built_example, tmp_path,
+                                                                                 monkeypatch, failure):
+    config_file, out, before = built_example
+
+    def fail(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr("generator.pipeline.build_topics", fail)
+    with pytest.raises(type(failure)):
+        build_site(config_file, out=out)
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
 
 
 def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path, keyphrase_cache):
