@@ -151,3 +151,14 @@ def test_latex_remnants_are_cleaned_and_urls_become_links(page, hostile_url, hos
     links = abstract.locator("a")
     assert links.count() == 1
     assert links.first.get_attribute("href") == "https://example.org/x"
+
+
+def test_searching_hostile_titles_shows_them_as_text_and_runs_nothing(page, hostile_url):
+    page.goto(hostile_url, wait_until="networkidle")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially("Attention Tricks", delay=20)
+    first = page.locator(".md-search-result__item").first
+    first.wait_for(timeout=20_000)
+    assert "<script>alert(1)</script> Attention Tricks" in first.inner_text()
+    assert page.locator(".md-search-result script, .md-search-result img").count() == 0
+    assert page.dialogs == []
