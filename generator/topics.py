@@ -48,7 +48,8 @@ generation" score 0.76."""
 DEFINING_PHRASES = 5
 RELATED_TOPICS = 5
 _STEMMER = PorterStemmer()
-_DEFINITION = re.compile(r"((?:[\w'-]+\s+){1,6}[\w'-]+)\s+\(([A-Z][A-Za-z0-9-]*[A-Z][a-z]?s?)\)")
+_ACRONYM_IN_PARENS = re.compile(r"(?<=\w) \(([A-Z][A-Za-z0-9-]*[A-Z][a-z]?s?)\)")
+_PLAIN_WORD = re.compile(r"[\w'-]+")
 
 
 def group_key(phrase: str) -> str:
@@ -72,11 +73,23 @@ def acronym_expansions(texts: list[str]) -> dict[str, str]:
     """Acronym key → expansion key, from definitions such as "large language models (LLMs)"."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
-        for words_before, acronym in _DEFINITION.findall(text):
-            expansion = _expansion(words_before.split(), acronym)
+        for match in _ACRONYM_IN_PARENS.finditer(text):
+            words_before = _words_before(text, match.start())
+            expansion = _expansion(words_before, match[1]) if len(words_before) >= 2 else None
             if expansion:
-                votes[group_key(acronym)][group_key(expansion)] += 1
+                votes[group_key(match[1])][group_key(expansion)] += 1
     return {acronym: counts.most_common(1)[0][0] for acronym, counts in sorted(votes.items())}
+
+
+def _words_before(text: str, end: int) -> list[str]:
+    """Up to the seven words just before ``end`` that are plain words (no punctuation between them)."""
+    words = text[max(0, end - 300):end].split(" ")
+    taken: list[str] = []
+    for word in reversed(words):
+        if len(taken) == 7 or not _PLAIN_WORD.fullmatch(word):
+            break
+        taken.append(word)
+    return taken[::-1]
 
 
 def _expansion(words: list[str], acronym: str) -> str | None:
