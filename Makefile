@@ -19,6 +19,7 @@ serve: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/seeds_build.py
+	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/keyphrases.py
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/topics.py
