@@ -10,7 +10,7 @@ import pytest
 from generator.config import DigestConfig
 from generator.pipeline import read_papers
 
-from .conftest import EXAMPLE_DUMPS, SEEDS
+from .conftest import EXAMPLE_DUMPS, HOSTILE_DUMPS, SEEDS
 
 ABSTRACT = ("We study a problem that matters. Our method is simple and it works on every benchmark we tried. "
             "It is also fast, and we release the code for everyone to use and extend in their own projects.")
@@ -92,9 +92,9 @@ def test_a_50_mb_dump_is_read_whole(tmp_path):
     assert report.problems == []
 
 
-@pytest.mark.parametrize("dumps", [SEEDS, EXAMPLE_DUMPS], ids=["seeds", "example"])
-def test_every_entry_of_the_real_dumps_is_accounted_for(dumps: Path):
+@pytest.mark.parametrize(("dumps", "entries"), [(SEEDS, 646), (EXAMPLE_DUMPS, 22), (HOSTILE_DUMPS, 10)],
+                         ids=["seeds", "example", "hostile"])
+def test_every_entry_of_the_real_dumps_is_accounted_for(dumps: Path, entries: int):
     papers, report = read_papers(DigestConfig(dumps=(dumps,), default_year=2024))
-    assert report.entries_read == report.papers + report.duplicates + report.skipped
+    assert report.entries_read == entries == report.papers + report.duplicates + report.skipped
     assert report.papers == len(papers)
-    assert report.entries_read == (646 if dumps == SEEDS else 22)

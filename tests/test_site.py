@@ -19,7 +19,7 @@ from generator.cli import SiteFolderError, build_site
 from generator.text import display_segments
 from generator.topics import variant_pairs
 
-from .conftest import EXAMPLE_DUMPS, REPO, SEED_COUNTS, make_project
+from .conftest import EXAMPLE_DUMPS, HOSTILE_DUMPS, REPO, SEED_COUNTS, make_project
 
 PAPER_KEYS = {"id", "title", "abstract", "title_raw", "abstract_raw", "url", "keywords", "topics",
               "digest_dates", "published", "authors_count", "upvotes", "organization", "sources"}
@@ -205,12 +205,13 @@ def test_example_dumps_build_with_dates_from_file_names_and_merged_duplicates(ex
     assert digest["topics"]
 
 
-def test_same_input_builds_the_same_site_byte_for_byte(tmp_path, keyphrase_cache, example_site):
-    config_file = make_project(tmp_path / "again", keyphrase_cache, dumps=[str(EXAMPLE_DUMPS)],
+@pytest.mark.parametrize("dumps", [EXAMPLE_DUMPS, HOSTILE_DUMPS], ids=["example", "hostile"])
+def test_same_input_builds_the_same_site_byte_for_byte(tmp_path, keyphrase_cache, request, dumps):
+    built = request.getfixturevalue("example_site" if dumps == EXAMPLE_DUMPS else "hostile_site")
+    config_file = make_project(tmp_path / "again", keyphrase_cache, dumps=[str(dumps)],
                                topics={"min_papers": 2})
     again = build_site(config_file, out=tmp_path / "again" / "site")
-    first = {p.relative_to(example_site): p.read_bytes() for p in example_site.rglob("*") if p.is_file()}
-    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    first, second = _snapshot(built), _snapshot(again)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
 
