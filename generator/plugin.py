@@ -17,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from .config import ConfigError, DigestConfig, load_config
 from .export import papers_json
@@ -42,6 +43,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.digest: Digest | None = None
         self.timings: dict[str, float] = {}
         self._pinned_build_date = False
+        self._generated: set[str] = set()
+        self._bodies: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin (and its loaded model) across ``serve`` rebuilds."""
@@ -74,9 +77,21 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                                   "rename or move the hand-written page")
             inclusion = InclusionLevel.UNDEFINED if path in IN_NAV else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=content, inclusion=inclusion))
+        self._generated = set(pages)
         self._pin_build_date(self.digest)
         log.info("Stage times: %s", ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """A generated page's body is already HTML, escaped and linked: it goes to the page as it is,
+        without a pass through the Markdown parser (a third of the MkDocs time at 2,000 papers)."""
+        if page.file.src_uri in self._generated:
+            self._bodies[page.file.src_uri] = markdown.strip()
+            return ""
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return self._bodies.pop(page.file.src_uri, html)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         assert self.digest_config is not None
