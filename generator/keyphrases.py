@@ -18,7 +18,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -172,12 +172,14 @@ def settings_fingerprint(settings: KeyphraseSettings) -> str:
 
 
 class KeyphraseCache:
-    """Keyphrases per text hash for one fingerprint of model and settings, in one JSON file."""
+    """Phrases per text hash for one fingerprint of model and settings, in one JSON file: each text's
+    keyphrases (``keyphrases.json``) or, under another name, any other list of phrases per text."""
 
-    def __init__(self, directory: Path, fingerprint: str) -> None:
-        self.path = directory / "keyphrases.json"
+    def __init__(self, directory: Path, fingerprint: str, name: str = "keyphrases.json") -> None:
+        self.path = directory / name
         self.fingerprint = fingerprint
         self.entries: dict[str, list[str]] = self._load()
+        self.changed = False
 
     @staticmethod
     def key(text: str) -> str:
@@ -188,6 +190,18 @@ class KeyphraseCache:
 
     def put(self, text: str, phrases: list[str]) -> None:
         self.entries[self.key(text)] = phrases
+        self.changed = True
+
+    def through(self, compute: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+        """``compute``, answered from the cache when it can be and stored in it when not."""
+        def cached(text: str) -> list[str]:
+            found = self.get(text)
+            if found is None:
+                found = compute(text)
+                self.put(text, found)
+            return found
+
+        return cached
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -208,10 +222,10 @@ class KeyphraseCache:
         except (ValueError, KeyError, TypeError):
             valid = False
         if not valid:
-            log.warning("Keyphrase cache %s is unreadable; it will be rebuilt", self.path)
+            log.warning("Cache %s is unreadable; it will be rebuilt", self.path)
             return {}
         if payload.get("fingerprint") != self.fingerprint:
-            log.info("Keyphrase settings or model changed; cached keyphrases are recomputed")
+            log.info("Settings, model or version changed; %s is recomputed", self.path.name)
             return {}
         return entries
 

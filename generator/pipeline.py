@@ -14,13 +14,13 @@ from mkdocs.plugins import get_plugin_logger
 
 from .config import DigestConfig
 from .dates import date_entries
-from .keyphrases import PhraseEmbedder, extract_keyphrases, paper_text
+from .keyphrases import KeyphraseCache, PhraseEmbedder, extract_keyphrases, paper_text
 from .pages import render_pages
 from .papers import merge_entries
 from .parse import read_dumps
 from .quality import QualityReport, quality_report
 from .records import Digest, Paper
-from .topics import build_topics
+from .topics import TEXT_KEYS_VERSION, build_topics, text_phrase_keys
 
 log = get_plugin_logger("digest")
 
@@ -62,7 +62,11 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) 
     with _stage("topics", timings):
         texts = {paper.id: paper_text(paper) for paper in papers}
         embed_phrases = PhraseEmbedder(config.keyphrases, config.cache_dir)
-        topics = build_topics(papers, config.topics, embeddings, texts, embed_phrases)
+        phrase_keys = KeyphraseCache(config.cache_dir, TEXT_KEYS_VERSION, name="text-phrases.json")
+        topics = build_topics(papers, config.topics, embeddings, texts, embed_phrases,
+                              phrase_keys.through(text_phrase_keys))
+        if phrase_keys.changed:
+            phrase_keys.save()
     log.info("%d topics", len(topics))
     return Digest(papers, topics, report.problems, dump_count=len(report.files), embeddings=embeddings,
                   report=report)

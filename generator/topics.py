@@ -45,6 +45,8 @@ centroid this close to the topic's, names the same thing in other words ("senten
 neighbour such as "word embeddings" would dilute it). Neither similarity alone suffices: on MiniLM,
 "continual learning" and "lifelong learning" score 0.71 as phrases while "image generation" and "video
 generation" score 0.76."""
+TEXT_KEYS_VERSION = "1"
+"""Bump when ``text_phrase_keys`` changes, so cached phrase keys are recomputed."""
 DEFINING_PHRASES = 5
 RELATED_TOPICS = 5
 _STEMMER = PorterStemmer()
@@ -137,16 +139,17 @@ PhraseEmbedder = Callable[[Sequence[str]], np.ndarray]
 
 
 def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
-                 texts: dict[str, str] | None = None, embed_phrases: PhraseEmbedder | None = None
-                 ) -> list[Topic]:
+                 texts: dict[str, str] | None = None, embed_phrases: PhraseEmbedder | None = None,
+                 phrase_keys: Callable[[str], list[str]] | None = None) -> list[Topic]:
     """Topics ordered by label; sets ``paper.topics`` to each paper's topic ids, closest first.
-    Without ``embed_phrases``, near-synonyms are not merged."""
+    Without ``embed_phrases``, near-synonyms are not merged. ``phrase_keys`` may be a cached
+    ``text_phrase_keys``."""
     if not papers:
         return []
     expansions = acronym_expansions(list((texts or {}).values()))
     candidates = _candidates(papers, expansions)
     limit = max(2 * settings.min_papers, math.floor(settings.max_share * len(papers)))
-    in_text = _text_frequency(texts or {}, expansions)
+    in_text = _text_frequency(texts or {}, expansions, phrase_keys or text_phrase_keys)
     viable = [c for c in candidates.values()
               if settings.min_papers <= len(c.papers) <= limit and in_text.get(c.key, 0) <= limit]
     baseline = _mean_pair_similarity([embeddings[p.id] for p in papers])
@@ -194,17 +197,18 @@ def _candidates(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _C
     return candidates
 
 
-def _text_frequency(texts: dict[str, str], expansions: dict[str, str]) -> Counter[str]:
+def text_phrase_keys(text: str) -> list[str]:
+    """The group keys of a text's noun phrases and of the phrases they end with."""
+    return sorted({group_key(head) for phrase in noun_phrases(text) for head in phrase_heads(phrase)})
+
+
+def _text_frequency(texts: dict[str, str], expansions: dict[str, str],
+                    phrase_keys: Callable[[str], list[str]]) -> Counter[str]:
     """In how many papers' text each phrase occurs (as a noun phrase or the end of one): a phrase
     that many papers use is common whether or not it made their keyphrases."""
     frequency: Counter[str] = Counter()
     for text in texts.values():
-        keys = set()
-        for phrase in noun_phrases(text):
-            for head in phrase_heads(phrase):
-                key = group_key(head)
-                keys.add(expansions.get(key, key))
-        frequency.update(keys)
+        frequency.update({expansions.get(key, key) for key in phrase_keys(text)})
     return frequency
 
 

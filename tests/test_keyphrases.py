@@ -146,7 +146,7 @@ def test_a_truncated_cache_file_is_detected_and_rebuilt(tmp_path, caplog):
     cache_file.write_bytes(cache_file.read_bytes()[: cache_file.stat().st_size // 2])
     with caplog.at_level(logging.WARNING):
         assert extract_keyphrases(papers, settings, tmp_path)[1] == {"cached": 0, "extracted": 2}
-    assert f"Keyphrase cache {cache_file} is unreadable" in caplog.text
+    assert f"Cache {cache_file} is unreadable" in caplog.text
     assert extract_keyphrases(papers, settings, tmp_path)[1] == {"cached": 2, "extracted": 0}
 
 
@@ -163,3 +163,19 @@ def test_keywords_command_prints_ranked_phrases_per_text_file(tmp_path):
     assert sorted(ranked) == ["diffusion.txt", "speech.txt"]
     assert [len(v) for v in ranked.values()] == [3, 3]
     assert any("diffusion" in p.lower() for p in ranked["diffusion.txt"])
+
+
+def test_a_cache_answers_what_it_has_and_computes_only_the_rest(tmp_path):
+    calls = []
+
+    def compute(text: str) -> list[str]:
+        calls.append(text)
+        return text.split()
+
+    cache = KeyphraseCache(tmp_path, "v1", name="text-phrases.json")
+    assert [cache.through(compute)(t) for t in ("a b", "c")] == [["a", "b"], ["c"]]
+    cache.save()
+    again = KeyphraseCache(tmp_path, "v1", name="text-phrases.json")
+    assert again.through(compute)("a b") == ["a", "b"]
+    assert calls == ["a b", "c"] and not again.changed
+    assert KeyphraseCache(tmp_path, "v2", name="text-phrases.json").entries == {}
