@@ -216,17 +216,31 @@ class _SynonymTest:
     """Whether a candidate names a chosen topic in other words: close labels, close papers, and a union
     at least as coherent as the topic."""
 
+    BATCH = 256
+    """Labels are embedded in rank order, a batch at a time, as the choice reaches them: a large
+    digest has thousands of candidates, and the choice stops at ``max_topics``."""
+
     def __init__(self, ranked: list[_Candidate], embeddings: dict[str, np.ndarray],
                  embed_phrases: PhraseEmbedder) -> None:
         self.embeddings = embeddings
-        labels = [_label_words(c.spellings) for c in ranked]
-        self.phrase_vectors = dict(zip((c.key for c in ranked), embed_phrases(labels), strict=True))
+        self.embed_phrases = embed_phrases
+        self.ranked = ranked
+        self.rank = {c.key: i for i, c in enumerate(ranked)}
+        self.phrase_vectors: dict[str, np.ndarray] = {}
 
     def __call__(self, candidate: _Candidate, topic: _Candidate) -> bool:
-        phrases = float(self.phrase_vectors[candidate.key] @ self.phrase_vectors[topic.key])
+        phrases = float(self._phrase_vector(candidate) @ self._phrase_vector(topic))
         return (phrases >= SYNONYM_PHRASES
                 and float(self._centroid(candidate.papers) @ self._centroid(topic.papers)) >= SYNONYM_PAPERS
                 and self._cohesion(candidate.papers | topic.papers) >= self._cohesion(topic.papers))
+
+    def _phrase_vector(self, candidate: _Candidate) -> np.ndarray:
+        if candidate.key not in self.phrase_vectors:
+            start = self.rank[candidate.key]
+            batch = self.ranked[start:start + self.BATCH]
+            vectors = self.embed_phrases([_label_words(c.spellings) for c in batch])
+            self.phrase_vectors.update(zip((c.key for c in batch), vectors, strict=True))
+        return self.phrase_vectors[candidate.key]
 
     def _cohesion(self, paper_ids: set[str]) -> float:
         return _mean_pair_similarity([self.embeddings[i] for i in sorted(paper_ids)])
