@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # A pinned torch: unpinned, pip may pick a multi-GB CUDA build. On a GPU machine, `make site TORCH=torch`.
 TORCH  ?= torch==2.13.0
 
-.PHONY: site test serve lint bench clean
+.PHONY: site test serve lint bench bench-scale clean
 
 site: $(VENV)/.installed
 	$(BIN)/digest build
@@ -23,6 +23,10 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/keyphrases.py
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/topics.py
+
+# Cold, warm and increment builds of 2,000 / 5,000 / 20,000 synthetic papers: about an hour on 2 CPUs.
+bench-scale: $(VENV)/.installed
+	$(BIN)/python bench/build.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
