@@ -102,8 +102,9 @@ def test_generated_dumps_parse_without_losing_or_changing_an_entry(listed, line_
 
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=2000))
-def test_any_bytes_parse_without_an_exception_and_every_entry_is_accounted_for(data):
+def test_any_bytes_parse_without_an_exception_and_every_line_named_is_in_the_file(data):
     text, _ = decode_dump(Path("noise.txt"), data)
     dump = parse_text(text, Path("noise.txt"))
-    assert dump.entries_read == len(dump.entries) + len(dump.skipped)
-    assert all(e.title for e in dump.entries)
+    last_line = text.count("\n") + 1
+    assert all(e.title and 1 <= e.line <= last_line for e in dump.entries)
+    assert all(1 <= p.line <= last_line for p in dump.problems)
