@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from mkdocs.plugins import get_plugin_logger
 from sklearn.feature_extraction.text import CountVectorizer
+from tqdm.auto import tqdm
 
 from .config import BUNDLED_MODEL, KeyphraseSettings
 from .phrases import CandidateSet
@@ -38,6 +39,8 @@ EXTRACTOR_VERSION = 3
 """Bump when candidate generation or ranking changes, so cached keyphrases are recomputed."""
 CHUNK_WORDS = 150
 """Words per embedded chunk: about 200 word pieces, inside the model's 256."""
+SLICE_TEXTS = 1000
+"""Texts ranked together: bounds the memory of a cold build (embeddings, KeyBERT's matrices) by a slice."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -117,20 +120,51 @@ class KeyphraseExtractor:
 
     def extract_with_embeddings(self, texts: Sequence[str], progress: bool = True
                                 ) -> tuple[list[list[str]], np.ndarray]:
-        """Keyphrases of each text, and each text's document embedding (unit length)."""
-        from keybert import KeyBERT
+        """Keyphrases of each text, and each text's document embedding (unit length).
 
+        Texts are ranked in slices of ``SLICE_TEXTS``, so memory is bounded by a slice, not by the corpus.
+        Candidate spellings are chosen over all texts first, and a phrase's embedding is kept from its
+        first slice to its last, so slicing changes neither the result nor the embedding work.
+        """
         if not texts:
             return [], np.zeros((0, 0), dtype=np.float32)
         texts = [plain_text(text) for text in texts]
-        candidates = CandidateSet.from_texts(texts, self.settings.max_words)
-        vocabulary = candidates.vocabulary()
-        per_text = dict(zip(texts, candidates.per_document, strict=True))
+        candidates = CandidateSet.from_texts(texts, self.settings.max_words).per_document
         model = load_model(self.settings.model, self.device)
-        log.info("Embedding %d documents and %d candidate phrases on %s", len(texts), len(vocabulary),
-                 self.device)
-        doc_embeddings = self._embed_documents(model, texts, progress)
-        word_embeddings = self._embed(model, vocabulary, progress)
+        log.info("Embedding %d documents and %d candidate phrases on %s", len(texts),
+                 len({p for phrases in candidates for p in phrases}), self.device)
+        starts = range(0, len(texts), SLICE_TEXTS)
+        last_slice = {p: n for n, start in enumerate(starts)
+                      for phrases in candidates[start:start + SLICE_TEXTS] for p in phrases}
+        expiring: dict[int, list[str]] = {}
+        for phrase, n in last_slice.items():
+            expiring.setdefault(n, []).append(phrase)
+        kept: dict[str, np.ndarray] = {}
+        ranked: list[list[str]] = []
+        documents: list[np.ndarray] = []
+        with tqdm(total=len(texts), unit="paper", desc="Keyphrases", disable=not progress) as bar:
+            for n, start in enumerate(starts):
+                stop = start + SLICE_TEXTS
+                phrases, vectors = self._rank(model, texts[start:stop], candidates[start:stop], kept)
+                ranked += phrases
+                documents.append(vectors)
+                for phrase in expiring.get(n, []):
+                    del kept[phrase]
+                bar.update(len(phrases))
+        return ranked, np.vstack(documents)
+
+    def _rank(self, model: Any, texts: list[str], candidates: list[list[str]],
+              kept: dict[str, np.ndarray]) -> tuple[list[list[str]], np.ndarray]:
+        """One slice: its documents ranked by KeyBERT's MMR over their own candidates. ``kept`` holds the
+        embeddings of phrases met in earlier slices and receives this slice's new ones."""
+        from keybert import KeyBERT
+
+        vocabulary = sorted({p for phrases in candidates for p in phrases})
+        new = [p for p in vocabulary if p not in kept]
+        if new:
+            kept.update((p, v.copy()) for p, v in zip(new, self._embed(model, new, False), strict=True))
+        doc_embeddings = self._embed_documents(model, texts, progress=False)
+        per_text = dict(zip(texts, candidates, strict=True))
         ranked = KeyBERT(model=model).extract_keywords(
             texts,
             vectorizer=CountVectorizer(analyzer=per_text.__getitem__),
@@ -138,7 +172,7 @@ class KeyphraseExtractor:
             use_mmr=True,
             diversity=self.settings.diversity,
             doc_embeddings=doc_embeddings,
-            word_embeddings=word_embeddings,
+            word_embeddings=np.vstack([kept[p] for p in vocabulary]),
         )
         if len(texts) == 1:
             ranked = [ranked]

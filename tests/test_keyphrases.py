@@ -90,6 +90,35 @@ def test_extractor_ranks_phrases_of_each_text_with_the_real_model():
     assert len({p.lower() for p in speech}) == len(speech)
 
 
+VIDEO = ("Video Diffusion Models. Latent diffusion models extend from images to video. We train a "
+         "video diffusion model with temporal attention and distil it for fast sampling.")
+
+
+def test_slices_give_the_same_keyphrases_and_embed_each_phrase_once(monkeypatch):
+    import generator.keyphrases as keyphrases
+
+    texts = [SPEECH, DIFFUSION, VIDEO]
+    extractor = KeyphraseExtractor(KeyphraseSettings(top_n=4))
+    whole, whole_vectors = extractor.extract_with_embeddings(texts, progress=False)
+    embedded: list[str] = []
+    real_embed = extractor._embed
+
+    def spy(model, items, progress):
+        embedded.extend(items)
+        return real_embed(model, items, progress)
+
+    monkeypatch.setattr(keyphrases, "SLICE_TEXTS", 1)
+    monkeypatch.setattr(extractor, "_embed", spy)
+    sliced, sliced_vectors = extractor.extract_with_embeddings(texts, progress=False)
+    assert sliced == whole
+    assert (sliced_vectors * whole_vectors).sum(axis=1).min() > 0.999
+    per_text = CandidateSet.from_texts([keyphrases.plain_text(t) for t in texts]).per_document
+    assert set(per_text[1]) & set(per_text[2]), "the two diffusion texts share candidates"
+    vocabulary = {p for phrases in per_text for p in phrases}
+    phrases = [item for item in embedded if item in vocabulary]
+    assert sorted(phrases) == sorted(vocabulary), "each phrase is embedded once, in the first slice that has it"
+
+
 def test_device_is_chosen_automatically_and_cpu_here_without_a_gpu():
     import torch
 
