@@ -30,16 +30,22 @@ def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> 
             for day in sorted(days, key=lambda d: d or dt.date.max)
         ],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _paper(paper: Paper, url: str, root: Path) -> dict:
+    """One paper; ``title_raw`` and ``abstract_raw`` (the dump's own text) only where it differs from the
+    text shown, which saves a second copy of most abstracts."""
+    raw = {}
+    if paper.title_raw and paper.title_raw != paper.title:
+        raw["title_raw"] = paper.title_raw
+    if paper.abstract_raw and paper.abstract_raw != paper.abstract:
+        raw["abstract_raw"] = paper.abstract_raw
     return {
         "id": paper.id,
         "title": paper.title,
         "abstract": paper.abstract,
-        "title_raw": paper.title_raw,
-        "abstract_raw": paper.abstract_raw,
+        **raw,
         "url": url,
         "keywords": paper.keyphrases,
         "topics": paper.topics,

@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .compact import compact_html
 from .config import ConfigError, DigestConfig, load_config
 from .export import papers_json
 from .pages import PATHS, TEMPLATES_DIR
@@ -92,6 +93,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self._bodies.pop(page.file.src_uri, html)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return compact_html(output) if page.file.src_uri in self._generated else output
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         assert self.digest_config is not None

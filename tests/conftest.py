@@ -84,3 +84,8 @@ def hostile_site(tmp_path_factory, keyphrase_cache) -> Path:
 @pytest.fixture(scope="session")
 def hostile_json(hostile_site) -> dict:
     return json.loads((hostile_site / "papers.json").read_text(encoding="utf-8"))
+
+
+def raw_text(paper: dict, key: str) -> str:
+    """The dump's own text of a paper's title or abstract (papers.json has it only where it differs)."""
+    return paper.get(f"{key}_raw", paper[key])
