@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview the site; rebuilds when a dump changes")
     _add_site_options(serve)
     serve.add_argument("--dev-addr", default=None, help="IP:PORT to serve on (default 127.0.0.1:8000)")
+    serve.add_argument("--dirtyreload", action="store_true",
+                       help="on a change, render only the pages whose content changed (fast on large digests)")
     serve.set_defaults(run=_run_serve)
 
     keywords = commands.add_parser("keywords", help="print keyphrases of every .txt file in a folder")
@@ -81,7 +83,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     from .plugin import DigestPlugin
 
     DigestPlugin.dumps_override = _absolute(args.dumps)
-    serve(str(args.config_file), dev_addr=args.dev_addr)
+    serve(str(args.config_file), dev_addr=args.dev_addr, build_type="dirty" if args.dirtyreload else None)
     return 0
 
 
@@ -124,6 +126,9 @@ def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | N
         finally:
             config.plugins.on_shutdown()
         staging.chmod(0o755)
+        kept, total = _keep_unchanged(staging, out)
+        logging.getLogger("digest").info("%d of %d files changed; the other %d are the previous site's own",
+                                         total - kept, total, kept)
         _swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -137,6 +142,33 @@ def _absolute(paths: list[Path] | None) -> list[Path] | None:
 def _check_replaceable(out: Path) -> None:
     if out.exists() and any(out.iterdir()) and not (out / "index.html").exists():
         raise SiteFolderError(f"{out} is not empty and holds no index.html: not replacing it with a site")
+
+
+def _keep_unchanged(staging: Path, out: Path) -> tuple[int, int]:
+    """Each new file whose bytes equal the previous site's file at the same path becomes that file (a
+    hard link: same inode, same time), so unchanged pages are not rewritten and deploys that compare
+    times or contents send only what changed. Returns (files kept, files in the new site)."""
+    kept = total = 0
+    for new in sorted(staging.rglob("*")):
+        if new.is_symlink() or not new.is_file():
+            continue
+        total += 1
+        old = out / new.relative_to(staging)
+        if old.is_symlink() or not old.is_file() or old.stat().st_size != new.stat().st_size:
+            continue
+        if old.read_bytes() == new.read_bytes():
+            _replace_with(old, new)
+            kept += 1
+    return kept, total
+
+
+def _replace_with(old: Path, new: Path) -> None:
+    link = new.with_name(f".{new.name}.kept")
+    try:
+        os.link(old, link)
+        os.replace(link, new)
+    except OSError:
+        shutil.copystat(old, new)  # a file system without hard links: same bytes, and the old time
 
 
 def _swap_in(staging: Path, out: Path) -> None:

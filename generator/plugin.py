@@ -30,6 +30,16 @@ log = get_plugin_logger("digest")
 IN_NAV = frozenset({PATHS.home, PATHS.topics, PATHS.dates, PATHS.quality})
 
 
+class GeneratedFile(File):
+    """A generated page or file. Under ``mkdocs serve --dirtyreload`` MkDocs rebuilds only modified
+    files; a generated file counts as modified only when its content changed since the last build."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not (self.unchanged and os.path.isfile(self.abs_dest_path))
+
+
 class DigestPluginConfig(Config):
     config = c.Type(str, default="site_config/digest.yml")
 
@@ -46,6 +56,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._pinned_build_date = False
         self._generated: set[str] = set()
         self._bodies: dict[str, str] = {}
+        self._last_content: dict[str, int] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin (and its loaded model) across ``serve`` rebuilds."""
@@ -77,7 +88,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 raise PluginError(f"{config.docs_dir}/{path} is hand-written, but the digest generates {path}; "
                                   "rename or move the hand-written page")
             inclusion = InclusionLevel.UNDEFINED if path in IN_NAV else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, path, content=content, inclusion=inclusion))
+            file = GeneratedFile.generated(config, path, content=content, inclusion=inclusion)
+            file.unchanged = self._last_content.get(path) == hash(content)
+            files.append(file)
+        self._last_content = {path: hash(content) for path, content in pages.items()}
         self._generated = set(pages)
         self._pin_build_date(self.digest)
         log.info("Stage times: %s", ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
