@@ -36,6 +36,12 @@ class KeyphraseSettings:
     """``auto`` picks cuda, then mps, then cpu."""
     batch_size: int = 0
     """0 chooses a batch size for the device."""
+    engine: str = "local"
+    """``local`` ranks in the build's own process; ``ray`` maps the papers not in the cache over a Ray
+    cluster (``pip install .[ray]``; ``RAY_ADDRESS`` names the cluster, else Ray starts a local one)."""
+    ray_actors: int = 1
+    """Ray actors, each holding one copy of the model."""
+    ray_gpus_per_actor: float = 0.0
 
     def __post_init__(self) -> None:
         _check(self.top_n >= 1, "top_n must be at least 1")
@@ -43,6 +49,9 @@ class KeyphraseSettings:
         _check(1 <= self.max_words <= 5, "max_words must be between 1 and 5")
         _check(self.device in ("auto", "cpu", "cuda", "mps"), "device must be auto, cpu, cuda or mps")
         _check(self.batch_size >= 0, "batch_size must be 0 (automatic) or more")
+        _check(self.engine in ("local", "ray"), "engine must be local or ray")
+        _check(self.ray_actors >= 1, "ray_actors must be at least 1")
+        _check(self.ray_gpus_per_actor >= 0, "ray_gpus_per_actor must be 0 or more")
 
 
 @dataclass(frozen=True)

@@ -128,8 +128,7 @@ class KeyphraseExtractor:
         """
         if not texts:
             return [], np.zeros((0, 0), dtype=np.float32)
-        texts = [plain_text(text) for text in texts]
-        candidates = CandidateSet.from_texts(texts, self.settings.max_words).per_document
+        texts, candidates = self.prepare(texts)
         model = load_model(self.settings.model, self.device)
         log.info("Embedding %d documents and %d candidate phrases on %s", len(texts),
                  len({p for phrases in candidates for p in phrases}), self.device)
@@ -145,7 +144,7 @@ class KeyphraseExtractor:
         with tqdm(total=len(texts), unit="paper", desc="Keyphrases", disable=not progress) as bar:
             for n, start in enumerate(starts):
                 stop = start + SLICE_TEXTS
-                phrases, vectors = self._rank(model, texts[start:stop], candidates[start:stop], kept)
+                phrases, vectors = self.rank(model, texts[start:stop], candidates[start:stop], kept)
                 ranked += phrases
                 documents.append(vectors)
                 for phrase in expiring.get(n, []):
@@ -153,10 +152,16 @@ class KeyphraseExtractor:
                 bar.update(len(phrases))
         return ranked, np.vstack(documents)
 
-    def _rank(self, model: Any, texts: list[str], candidates: list[list[str]],
-              kept: dict[str, np.ndarray]) -> tuple[list[list[str]], np.ndarray]:
-        """One slice: its documents ranked by KeyBERT's MMR over their own candidates. ``kept`` holds the
-        embeddings of phrases met in earlier slices and receives this slice's new ones."""
+    def prepare(self, texts: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+        """The texts cleaned of LaTeX remnants, and each one's candidates, spelled one way across all."""
+        plain = [plain_text(text) for text in texts]
+        return plain, CandidateSet.from_texts(plain, self.settings.max_words).per_document
+
+    def rank(self, model: Any, texts: list[str], candidates: list[list[str]],
+             kept: dict[str, np.ndarray]) -> tuple[list[list[str]], np.ndarray]:
+        """One slice of prepared texts, ranked by KeyBERT's MMR over their own candidates, and their unit
+        document embeddings. ``kept`` holds the embeddings of phrases met in earlier slices and receives
+        this slice's new ones."""
         from keybert import KeyBERT
 
         vocabulary = sorted({p for phrases in candidates for p in phrases})
@@ -200,7 +205,8 @@ def encode(model: Any, items: list[str], batch_size: int, progress: bool) -> np.
 
 
 def settings_fingerprint(settings: KeyphraseSettings) -> str:
-    relevant = {k: v for k, v in asdict(settings).items() if k not in ("device", "batch_size")}
+    where = ("device", "batch_size", "engine", "ray_actors", "ray_gpus_per_actor")
+    relevant = {k: v for k, v in asdict(settings).items() if k not in where}
     blob = json.dumps({"extractor": EXTRACTOR_VERSION, **relevant}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -307,7 +313,7 @@ def extract_keyphrases(papers: list[Paper], settings: KeyphraseSettings, cache_d
     texts = {paper.id: paper_text(paper) for paper in papers}
     missing = sorted({t for t in texts.values() if cache.get(t) is None or store.get(t) is None})
     if missing:
-        phrases, vectors = KeyphraseExtractor(settings).extract_with_embeddings(missing)
+        phrases, vectors = _extract(missing, settings)
         for text, ranked, vector in zip(missing, phrases, vectors, strict=True):
             cache.put(text, ranked)
             store.put(text, vector)
@@ -317,6 +323,14 @@ def extract_keyphrases(papers: list[Paper], settings: KeyphraseSettings, cache_d
         paper.keyphrases = cache.get(texts[paper.id]) or []
     embeddings = {paper.id: store.get(texts[paper.id]).astype(np.float32) for paper in papers}
     return embeddings, {"cached": len(set(texts.values())) - len(missing), "extracted": len(missing)}
+
+
+def _extract(texts: list[str], settings: KeyphraseSettings) -> tuple[list[list[str]], np.ndarray]:
+    if settings.engine == "ray":
+        from .distributed import extract_on_ray
+
+        return extract_on_ray(texts, settings)
+    return KeyphraseExtractor(settings).extract_with_embeddings(texts)
 
 
 class PhraseEmbedder:

@@ -1,0 +1,47 @@
+"""The Ray engine of the keyphrase stage, on a local Ray instance (skipped when Ray is not installed)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from generator.config import KeyphraseSettings
+from generator.keyphrases import KeyphraseExtractor, extract_keyphrases, settings_fingerprint
+from generator.records import Paper
+
+from .test_keyphrases import DIFFUSION, SPEECH, VIDEO
+
+ray = pytest.importorskip("ray", reason="Ray is optional: pip install .[ray]")
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def test_ray_actors_rank_batches_exactly_as_the_local_engine_does(local_ray, monkeypatch):
+    import generator.distributed as distributed
+
+    monkeypatch.setattr(distributed, "SLICE_TEXTS", 1)
+    settings = KeyphraseSettings(top_n=4, engine="ray", ray_actors=2)
+    texts = [SPEECH, DIFFUSION, VIDEO]
+    phrases, vectors = distributed.extract_on_ray(texts, settings)
+    local, local_vectors = KeyphraseExtractor(settings).extract_with_embeddings(texts, progress=False)
+    assert phrases == local
+    assert vectors.shape == (3, 384)
+    assert (vectors * local_vectors).sum(axis=1).min() > 0.999
+
+
+def test_the_build_uses_ray_when_configured_and_shares_the_cache(local_ray, tmp_path):
+    settings = KeyphraseSettings(top_n=3, engine="ray")
+    papers = [Paper(id=str(i), title=t.split(". ", 1)[0], abstract=t.split(". ", 1)[1], sightings=[])
+              for i, t in enumerate([SPEECH, DIFFUSION])]
+    _, counts = extract_keyphrases(papers, settings, tmp_path)
+    assert counts == {"cached": 0, "extracted": 2}
+    assert all(p.keyphrases for p in papers)
+    local = dataclasses.replace(settings, engine="local")
+    assert settings_fingerprint(local) == settings_fingerprint(settings)
+    assert extract_keyphrases(papers, local, tmp_path)[1] == {"cached": 2, "extracted": 0}
