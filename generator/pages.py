@@ -41,6 +41,7 @@ class Paths:
     dates: str = "dates/index.md"
     undated: str = "dates/undated.md"
     quality: str = "quality/index.md"
+    search: str = "search/index.md"
 
     @staticmethod
     def paper(paper_id: str) -> str:
@@ -121,6 +122,8 @@ class _Renderer:
         for paper in self.digest.papers:
             yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper)
         yield from self._date_pages()
+        yield self._render(PATHS.search, "search.md.j2",
+                           topics=sorted(self.digest.topics, key=lambda t: t.label.lower()))
         if self.digest.report is not None:
             yield self._render(PATHS.quality, "quality.md.j2", report=self.digest.report,
                                max_problems=MAX_LISTED_PROBLEMS)
@@ -161,6 +164,7 @@ class _Renderer:
             topics_by_id=self.topics,
             paths=PATHS,
             link=self._linker(here),
+            link_file=lambda path: get_relative_url(path, here or "."),
             search_links=search_links,
             papers_on=self.days,
             month_label=month_label,

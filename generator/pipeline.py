@@ -1,4 +1,5 @@
-"""The whole flow: dumps → parse → papers (deduplicated) → keyphrases → topics & dates → pages.
+"""The whole flow: dumps → parse → papers (deduplicated) → keyphrases → topics & dates → pages and the
+search index.
 
 Each stage is a plain function in its own module; this one only runs them in order and reports.
 """
@@ -15,11 +16,12 @@ from mkdocs.plugins import get_plugin_logger
 from .config import DigestConfig
 from .dates import date_entries
 from .keyphrases import KeyphraseCache, PhraseEmbedder, extract_keyphrases, paper_text
-from .pages import render_pages
+from .pages import PATHS, page_url, render_pages
 from .papers import merge_entries
 from .parse import read_dumps
 from .quality import QualityReport, quality_report
 from .records import Digest, Paper
+from .search import lunr_js, search_files
 from .topics import TEXT_KEYS_VERSION, build_topics, text_phrase_keys
 
 log = get_plugin_logger("digest")
@@ -77,3 +79,12 @@ def build_pages(digest: Digest, config: DigestConfig, root: Path | None = None, 
     timings = {} if timings is None else timings
     with _stage("render", timings):
         return render_pages(digest, config.title, root, use_directory_urls)
+
+
+def build_search(digest: Digest, use_directory_urls: bool = True, timings: dict[str, float] | None = None
+                 ) -> dict[str, str]:
+    """The search index files, and lunr.js from the installed MkDocs, by path under the site root."""
+    timings = {} if timings is None else timings
+    with _stage("search", timings):
+        paper_urls = [page_url(PATHS.paper(paper.id), use_directory_urls) for paper in digest.papers]
+        return {**search_files(digest, paper_urls), "assets/javascripts/lunr.js": lunr_js()}

@@ -43,7 +43,7 @@ def make_project(folder: Path, cache_dir: Path, pages: dict[str, str] | None = N
     mkdocs = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     mkdocs["docs_dir"] = str(docs)
     mkdocs["theme"]["custom_dir"] = str(REPO / "site_config" / "overrides")
-    mkdocs["plugins"] = ["search", {"digest": {"config": str(folder / "digest.yml")}}]
+    mkdocs["plugins"] = [{"digest": {"config": str(folder / "digest.yml")}}]
     config_file = folder / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")
     return config_file

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import shutil
 import threading
@@ -106,19 +107,101 @@ def test_keyphrases_link_to_topic_pages_that_list_the_paper(page, site_url, seed
     assert page.locator(f'a[href$="papers/{paper["id"]}/"]').count() >= 1
 
 
-def test_material_search_finds_a_paper_by_its_title(page, site_url, seeds_json):
+def _result_paths(page) -> list[str]:
+    return [urlparse(a.get_attribute("href")).path for a in page.locator("#search-results a").all()]
+
+
+def test_typing_a_query_puts_the_expected_paper_first(page, site_url, seeds_json):
     paper = next(p for p in seeds_json["papers"] if p["title"].startswith("NV-Embed"))
     page.goto(site_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("NV-Embed generalist embedding")
-    first = page.locator(".md-search-result__item a").first
-    first.wait_for(timeout=20_000)
-    assert urlparse(first.get_attribute("href")).path.endswith(f"/papers/{paper['id']}/")
+    page.locator('.md-tabs a:text-is("Search"), .md-nav a:text-is("Search")').first.click()
+    page.locator("input[name=q]").press_sequentially("generalist embedding model", delay=20)
+    page.locator("#search-results a").first.wait_for(timeout=20_000)
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('match')")
+    assert _result_paths(page)[0].endswith(f"/papers/{paper['id']}/")
+    assert "q=generalist+embedding+model" in page.url
     assert page.foreign_requests == []
+
+
+def test_a_shared_search_url_opens_with_its_results_best_first(page, site_url, seeds_json):
+    page.goto(site_url + "search/?q=mixture+of+experts")
+    assert page.locator("input[name=q]").input_value() == "mixture of experts"
+    page.locator("#search-results a").first.wait_for(timeout=20_000)
+    by_url = {p["url"]: p for p in seeds_json["papers"]}
+    results = [by_url[path.split("/", 1)[1].lstrip("/")] for path in _result_paths(page)]
+    assert results, "mixture-of-experts papers are in the seeds"
+    first = results[0]
+    assert "mixture" in first["title"].lower() and "expert" in first["title"].lower()
+    assert all("expert" in (p["title"] + p["abstract"] + " ".join(p["keywords"])).lower() for p in results)
+    snippet = page.locator("#search-results .digest-result__snippet mark").first
+    snippet.wait_for(timeout=20_000)
+    assert page.locator("#search-results li").first.locator("mark").count() >= 1
+
+
+def test_filters_and_sorting_keep_only_and_order_what_is_asked(page, site_url, seeds_json):
+    topic = max(seeds_json["topics"], key=lambda t: len(t["papers"]))
+    page.goto(site_url + f"search/?q=model&topic={topic['id']}&sort=date")
+    page.locator("#search-results a").first.wait_for(timeout=20_000)
+    by_url = {p["url"]: p for p in seeds_json["papers"]}
+    results = [by_url[path.split("/", 1)[1].lstrip("/")] for path in _result_paths(page)]
+    assert results and all(topic["id"] in p["topics"] for p in results)
+    dates = [next((d for d in p["digest_dates"] if d), "") for p in results]
+    assert dates == sorted(dates, reverse=True)
+    page.select_option("select[name=topic]", "")
+    page.fill("input[name=from]", "2024-10-01")
+    page.wait_for_function("!location.search.includes('topic=') && location.search.includes('from=2024-10-01')")
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('match')")
+    later = [by_url[path.split("/", 1)[1].lstrip("/")] for path in _result_paths(page)]
+    assert later and all(next(d for d in p["digest_dates"] if d) >= "2024-10-01" for p in later)
+
+
+def test_the_keyboard_reaches_the_box_and_walks_the_results(page, site_url):
+    page.goto(site_url + "search/?q=retrieval")
+    page.locator("#search-results a").nth(1).wait_for(timeout=20_000)
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    second = page.locator("#search-results a").nth(1).get_attribute("href")
+    assert page.evaluate("document.activeElement.href") == second
+    page.keyboard.press("Enter")
+    page.wait_for_url(second)
+
+
+def _full_lunr_index(digest_json: dict) -> dict:
+    """lunr.py's own serialised index of the main fields, as Material-style sites ship it."""
+    from lunr import lunr
+
+    from generator.search import MAIN_FIELDS, main_field_texts
+
+    labels = {t["id"]: t["label"] for t in digest_json["topics"]}
+    documents = [{"ref": str(n), **main_field_texts(p["title"], p["keywords"], p["topics"], labels)}
+                 for n, p in enumerate(digest_json["papers"])]
+    fields = [{"field_name": name, "boost": boost} for name, boost in MAIN_FIELDS]
+    return json.loads(json.dumps(lunr(ref="ref", fields=fields, documents=documents).serialize()))
+
+
+def test_the_index_rebuilt_in_the_browser_scores_as_a_full_lunr_index_would(page, site_url, seeds_json):
+    """lunr.Builder finishing our postings gives the index lunr.py would serialise (scores to 0.01)."""
+    page.goto(site_url + "search/")
+    page.wait_for_function("window.digestSearch !== undefined")
+    compared = page.evaluate("""async ([full, queries]) => {
+        const data = await (await fetch("index.json")).json();
+        const ours = window.digestSearch.buildIndex(data), reference = lunr.Index.load(full);
+        return queries.map(q => [ours.search(q).map(r => [r.ref, r.score]),
+                                 reference.search(q).map(r => [r.ref, r.score])]);
+    }""", [_full_lunr_index(seeds_json), ["mixture of experts", "retrieval", "video diffusion", "LLM agents",
+                                         "title:benchmark", "instruct*"]])
+    for ours, reference in compared:
+        assert ours and [ref for ref, _ in ours] == [ref for ref, _ in reference]
+        assert all(abs(a - b) < 0.01 for (_, a), (_, b) in zip(ours, reference, strict=True))
 
 
 def _page_elements(page, selector):
     return page.eval_on_selector_all(f"{selector} *", "els => els.map(e => e.tagName.toLowerCase())")
+
+
 
 
 def test_hostile_text_is_shown_as_text_and_never_runs(page, hostile_url, hostile_json):
@@ -156,11 +239,11 @@ def test_latex_remnants_are_cleaned_and_urls_become_links(page, hostile_url, hos
 
 
 def test_searching_hostile_titles_shows_them_as_text_and_runs_nothing(page, hostile_url):
-    page.goto(hostile_url, wait_until="networkidle")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").press_sequentially("Attention Tricks", delay=20)
-    first = page.locator(".md-search-result__item").first
+    page.goto(hostile_url + "search/")
+    page.locator("input[name=q]").press_sequentially("Attention Tricks", delay=20)
+    first = page.locator("#search-results li").first
     first.wait_for(timeout=20_000)
     assert "<script>alert(1)</script> Attention Tricks" in first.inner_text()
-    assert page.locator(".md-search-result script, .md-search-result img").count() == 0
+    page.locator("#search-results .digest-result__snippet").first.wait_for(timeout=20_000)
+    assert page.locator("#search-results script, #search-results img").count() == 0
     assert page.dialogs == []

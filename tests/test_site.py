@@ -169,7 +169,7 @@ def test_every_date_page_is_linked_from_the_date_indexes(seeds_site, seeds_json)
 def test_navigation_is_home_dates_topics_and_keeps_papers_out(seeds_site):
     html = (seeds_site / "index.html").read_text(encoding="utf-8")
     tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
-    assert tabs == ["Home", "Dates", "Topics", "About", "Data quality"]
+    assert tabs == ["Home", "Dates", "Topics", "Search", "About", "Data quality"]
     primary = html.index("md-nav--primary")
     nav = html[primary: html.index("md-sidebar--secondary", primary)]
     assert re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span[^>]*>\s*([^<]+?)\s*<', nav)[:3] == [
@@ -195,10 +195,17 @@ def test_home_page_shows_latest_day_largest_topics_and_counts(seeds_site, seeds_
     assert largest["label"] in text
 
 
-def test_material_search_index_covers_every_paper(seeds_site, seeds_json):
-    index = json.loads((seeds_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"] for doc in index["docs"]}
-    assert {p["url"] for p in seeds_json["papers"]} <= locations
+def test_search_files_cover_every_paper_and_leave_out_materials_index(seeds_site, seeds_json):
+    search = seeds_site / "search"
+    shards = sorted((search / "papers").glob("*.json"), key=lambda f: int(f.stem))
+    listed = [entry for shard in shards for entry in json.loads(shard.read_text(encoding="utf-8"))]
+    assert listed == [[p["title"], p["url"]] for p in seeds_json["papers"]]
+    facets = json.loads((search / "facets.json").read_text(encoding="utf-8"))
+    assert len(facets["dates"]) == len(facets["upvotes"]) == len(seeds_json["papers"])
+    index = json.loads((search / "index.json").read_text(encoding="utf-8"))
+    assert index["papers"] == len(seeds_json["papers"]) and index["terms"] == sorted(index["terms"])
+    assert (seeds_site / "assets" / "javascripts" / "lunr.js").read_text(encoding="utf-8").startswith("/**")
+    assert not (search / "search_index.json").exists()
 
 
 def test_example_dumps_build_with_dates_from_file_names_and_merged_duplicates(example_site):

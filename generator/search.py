@@ -1,0 +1,168 @@
+"""Stage 7: digest → the search index, prebuilt with lunr.py and split so that a first result needs little.
+
+Files, under ``search/``:
+
+- ``index.json``, loaded at once: the main index over title, keyphrases and topics. It holds lunr's
+  postings (for each term and field, the papers and how often the term occurs) and nothing derived from
+  them. The browser hands them to ``lunr.Builder``, whose own code then computes the same vectors and
+  token set ``lunr.Index.load`` would read from a full serialised index, at about a third of the bytes.
+- ``facets.json``, loaded at once: each paper's date, upvotes and topics, which filters and sorting need.
+- ``papers/N.json``: titles and URLs, ``PAPERS_PER_SHARD`` papers a file, loaded for the results shown.
+- ``abstracts/XY.json``: abstract postings with lunr's scores, one file per first two letters of a term,
+  loaded for the words of a query only.
+
+A paper's number (lunr's document ref) is its position in ``digest.papers``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+import mkdocs
+from lunr import get_default_builder
+from lunr.idf import idf
+from lunr.token import Token
+from lunr.tokenizer import SEPARATOR_CHARS
+
+from .records import Digest, Paper
+
+_SEPARATORS = re.compile(f"[{re.escape(SEPARATOR_CHARS)}]+")
+PAPERS_PER_SHARD = 500
+MAIN_FIELDS = (("title", 10), ("keyphrases", 5), ("topics", 3))
+"""Fields of the main index, with lunr's field boosts: a word of the title counts most."""
+LUNR_K1, LUNR_B = 1.2, 0.75
+"""lunr's BM25 parameters (its builder's defaults)."""
+ABSTRACT_SCORE_SCALE = 100
+"""Abstract scores are stored as integers: lunr's score times this."""
+LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
+"""lunr.js as MkDocs ships it: copied into each site at build time, never into this repository."""
+
+
+def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str]:
+    """The search index files of ``digest``; ``paper_urls[n]`` is the URL of paper number n, relative to
+    the site root."""
+    papers = digest.papers
+    labels = {topic.id: topic.label for topic in digest.topics}
+    files = {
+        "search/index.json": _dump(main_index(papers, labels)),
+        "search/facets.json": _dump(facets(papers, digest)),
+    }
+    for start in range(0, len(papers), PAPERS_PER_SHARD):
+        shard = [[p.title, paper_urls[n]] for n, p in enumerate(papers[start:start + PAPERS_PER_SHARD], start)]
+        files[f"search/papers/{start // PAPERS_PER_SHARD}.json"] = _dump(shard)
+    for key, postings in abstract_shards(papers).items():
+        files[f"search/abstracts/{key}.json"] = _dump(postings)
+    return files
+
+
+def lunr_js() -> str:
+    return LUNR_JS.read_text(encoding="utf-8")
+
+
+def main_index(papers: list[Paper], topic_labels: dict[str, str]) -> dict:
+    """lunr's postings of the main fields: for each term (sorted) and field, the papers holding it as
+    gaps between paper numbers, a paper repeated once per extra occurrence (gap 0)."""
+    terms_of = LunrTerms()
+    occurrences: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name, _ in MAIN_FIELDS}
+    for number, paper in enumerate(papers):
+        for name, text in main_field_texts(paper.title, paper.keyphrases, paper.topics, topic_labels).items():
+            for term in terms_of(text):
+                occurrences[name][term].append(number)
+    terms = sorted(set().union(*occurrences.values()))
+    postings = {name: [_gaps(occurrences[name].get(term, [])) for term in terms] for name, _ in MAIN_FIELDS}
+    return {"papers": len(papers), "fields": [list(field) for field in MAIN_FIELDS], "terms": terms,
+            "postings": postings}
+
+
+def main_field_texts(title: str, keyphrases: list[str], topic_ids: list[str], topic_labels: dict[str, str]
+                     ) -> dict[str, str]:
+    """The text of each main field of a paper, as lunr would be given it."""
+    return {"title": title, "keyphrases": " ".join(keyphrases),
+            "topics": " ".join(topic_labels[t] for t in topic_ids if t in topic_labels)}
+
+
+def facets(papers: list[Paper], digest: Digest) -> dict:
+    """Per paper: first digest date (YYYY-MM-DD or null), upvotes (or null), topic numbers."""
+    topic_numbers = {topic.id: n for n, topic in enumerate(digest.topics)}
+    return {
+        "papers_per_shard": PAPERS_PER_SHARD,
+        "topic_ids": [topic.id for topic in digest.topics],
+        "topics": [topic.label for topic in digest.topics],
+        "dates": [_first_date(p) for p in papers],
+        "upvotes": [p.upvotes for p in papers],
+        "paper_topics": [[topic_numbers[t] for t in p.topics if t in topic_numbers] for p in papers],
+    }
+
+
+def abstract_shards(papers: list[Paper]) -> dict[str, dict[str, list[list[int]]]]:
+    """Abstract postings by shard key: for each term, the gaps between paper numbers and each paper's
+    score (lunr's BM25, with lunr's parameters and idf, times ``ABSTRACT_SCORE_SCALE``)."""
+    terms_of = LunrTerms()
+    frequencies: dict[str, dict[int, int]] = defaultdict(dict)
+    lengths = []
+    for number, paper in enumerate(papers):
+        terms = terms_of(paper.abstract)
+        lengths.append(len(terms))
+        for term, count in Counter(terms).items():
+            frequencies[term][number] = count
+    average_length = sum(lengths) / max(len(lengths), 1)
+    shards: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
+    for term in sorted(frequencies):
+        papers_with_term = frequencies[term]
+        term_idf = idf({"abstract": papers_with_term}, len(papers))
+        scores = [round(_bm25(term_idf, tf, lengths[n] / average_length) * ABSTRACT_SCORE_SCALE)
+                  for n, tf in papers_with_term.items()]
+        shards[shard_key(term)][term] = [_gaps(papers_with_term), scores]
+    return dict(sorted(shards.items()))
+
+
+def _bm25(term_idf: float, tf: int, relative_length: float) -> float:
+    """The score lunr's builder gives a term in a field (``lunr.Builder.createFieldVectors``)."""
+    return term_idf * (LUNR_K1 + 1) * tf / (LUNR_K1 * (1 - LUNR_B + LUNR_B * relative_length) + tf)
+
+
+class LunrTerms:
+    """lunr.py's indexing pipeline (trimmer, stop-word filter, stemmer) over the words of a text, as
+    ``Builder.add`` would run it, but once per distinct word: the same terms, several times faster."""
+
+    def __init__(self) -> None:
+        self.pipeline = get_default_builder().pipeline
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        terms = []
+        for word in _SEPARATORS.split(text.lower()):
+            if not word:
+                continue
+            if word not in self.known:
+                tokens = self.pipeline.run([Token(word, {})])
+                self.known[word] = str(tokens[0]) if tokens else None
+            if term := self.known[word]:
+                terms.append(term)
+        return terms
+
+
+def shard_key(term: str) -> str:
+    """The abstract shard of a term: its first two letters or digits (``_`` for anything else)."""
+    return re.sub(r"[^a-z0-9]", "_", term[:2].lower()).ljust(2, "_")
+
+
+def _gaps(numbers: Iterable[int]) -> list[int]:
+    gaps, previous = [], 0
+    for number in numbers:
+        gaps.append(number - previous)
+        previous = number
+    return gaps
+
+
+def _first_date(paper: Paper) -> str | None:
+    known = [d for d in paper.digest_dates if d]
+    return known[0].isoformat() if known else None
+
+
+def _dump(payload: object) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

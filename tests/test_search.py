@@ -1,0 +1,83 @@
+"""The prebuilt search index: the same terms and scores lunr.py's own builder gives."""
+
+from __future__ import annotations
+
+import json
+
+from lunr import lunr
+
+from generator.records import Paper
+from generator.search import (
+    MAIN_FIELDS,
+    LunrTerms,
+    abstract_shards,
+    main_field_texts,
+    main_index,
+    shard_key,
+)
+
+from .test_keyphrases import DIFFUSION, SPEECH, VIDEO
+
+
+def _papers() -> list[Paper]:
+    papers = []
+    for n, text in enumerate([SPEECH, DIFFUSION, VIDEO, "Models, models and MODELS. Models all the way-down."]):
+        title, abstract = text.split(". ", 1)
+        papers.append(Paper(id=str(n), title=title, abstract=abstract, sightings=[],
+                            keyphrases=["diffusion models", "speech"][n % 2:], topics=["t1"] if n else []))
+    return papers
+
+
+def _decode(gaps: list[int]) -> list[int]:
+    numbers, current = [], 0
+    for gap in gaps:
+        current += gap
+        numbers.append(current)
+    return numbers
+
+
+def test_terms_are_those_of_lunr_pys_pipeline():
+    text = "The Running-dogs ran: generalist EMBEDDINGS, (LLMs) and the\u00a0models."
+    index = lunr(ref="id", fields=["text"], documents=[{"id": "0", "text": text}])
+    assert sorted(set(LunrTerms()(text))) == sorted(index.inverted_index)
+
+
+def test_main_postings_hold_every_occurrence_of_every_term_per_field():
+    papers, labels = _papers(), {"t1": "Diffusion Models"}
+    data = main_index(papers, labels)
+    fields = [{"field_name": name, "boost": boost} for name, boost in MAIN_FIELDS]
+    documents = [{"ref": str(n), **main_field_texts(p.title, p.keyphrases, p.topics, labels)}
+                 for n, p in enumerate(papers)]
+    reference = lunr(ref="ref", fields=fields, documents=documents)
+    assert data["terms"] == sorted(reference.inverted_index)
+    for name, _ in MAIN_FIELDS:
+        for term, gaps in zip(data["terms"], data["postings"][name], strict=True):
+            assert sorted(set(_decode(gaps))) == sorted(int(r) for r in reference.inverted_index[term][name])
+    models = data["terms"].index("model")
+    assert _decode(data["postings"]["title"][models]).count(3) == 3, "three 'models' in one title"
+
+
+def test_abstract_postings_score_as_lunr_py_does():
+    papers = _papers()
+    shards = abstract_shards(papers)
+    reference = lunr(ref="ref", fields=["abstract"],
+                     documents=[{"ref": str(n), "abstract": p.abstract} for n, p in enumerate(papers)])
+    by_index = {posting["_index"]: term for term, posting in reference.inverted_index.items()}
+    expected = {}
+    for field_ref, vector in reference.field_vectors.items():
+        number = int(field_ref.split("/")[1])
+        for k in range(0, len(vector.elements), 2):
+            expected[by_index[vector.elements[k]], number] = vector.elements[k + 1]
+    found = {}
+    for key, shard in shards.items():
+        for term, (gaps, scores) in shard.items():
+            assert shard_key(term) == key
+            for number, score in zip(_decode(gaps), scores, strict=True):
+                found[term, number] = score / 100
+    assert found.keys() == expected.keys()
+    assert max(abs(found[k] - expected[k]) for k in found) <= 0.006
+    assert json.dumps(shards, ensure_ascii=False)
+
+
+def test_shard_keys_are_two_safe_characters():
+    assert [shard_key(t) for t in ["diffus", "a", "ß", "3d", "über"]] == ["di", "a_", "__", "3d", "_b"]
