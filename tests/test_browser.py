@@ -114,7 +114,7 @@ def _result_paths(page) -> list[str]:
 def test_typing_a_query_puts_the_expected_paper_first(page, site_url, seeds_json):
     paper = next(p for p in seeds_json["papers"] if p["title"].startswith("NV-Embed"))
     page.goto(site_url)
-    page.locator('.md-tabs a:text-is("Search"), .md-nav a:text-is("Search")').first.click()
+    page.locator("header a.digest-header-search").click()
     page.locator("input[name=q]").press_sequentially("generalist embedding model", delay=20)
     page.locator("#search-results a").first.wait_for(timeout=20_000)
     page.wait_for_function("document.querySelector('#search-status').textContent.includes('match')")
