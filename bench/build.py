@@ -36,19 +36,19 @@ from tests.conftest import make_project  # noqa: E402
 
 WORK = REPO / ".cache" / "bench-scale"
 INCREMENT = 50
-STAGES = ("parse", "keyphrases", "topics", "render")
+STAGES = ("parse", "keyphrases", "topics", "render", "search")
 
 
 class StageTimes(logging.Handler):
     def __init__(self) -> None:
         super().__init__()
         self.last: dict[str, float] = {}
-        self.peak_after_keyphrases_mb = 0.0
+        self.peaks_before_mkdocs_mb: list[float] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if message.startswith("Keyphrases: ") and not self.peak_after_keyphrases_mb:
-            self.peak_after_keyphrases_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if "Stage times: " in message:
+            self.peaks_before_mkdocs_mb.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         if "Stage times: " in message:
             pairs = re.findall(r"(\w+) ([\d.]+) s", message.split("Stage times: ", 1)[1])
             self.last = {name: float(seconds) for name, seconds in pairs}
@@ -80,7 +80,7 @@ def run_one(count: int, cold: bool) -> dict:
         times["mkdocs"] = seconds - sum(times.values())
         result[name] = {"seconds": seconds, **times}
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result["peak_after_keyphrases_mb"] = stages.peak_after_keyphrases_mb
+    result["peaks_before_mkdocs_mb"] = stages.peaks_before_mkdocs_mb
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     result["site_mb"] = size / 1e6
     result["kb_per_paper"] = size / 1e3 / (count + INCREMENT)
@@ -109,9 +109,9 @@ def main() -> None:
                 row = result[name]
                 print(f"{count:>6} {name:<9} {row['seconds']:>8.1f} "
                       + " ".join(f"{row[s]:>10.1f}" for s in (*STAGES, "mkdocs")))
-        print(f"{count:>6} peak memory {result['peak_mb']:.0f} MB "
-              f"({result['peak_after_keyphrases_mb']:.0f} MB by the end of the first keyphrase stage), "
-              f"site {result['site_mb']:.1f} MB "
+        before = ", ".join(f"{mb:.0f}" for mb in result["peaks_before_mkdocs_mb"])
+        print(f"{count:>6} peak memory {result['peak_mb']:.0f} MB (peak so far when each build reached "
+              f"MkDocs: {before} MB), site {result['site_mb']:.1f} MB "
               f"({result['kb_per_paper']:.1f} KB per paper, {result['files']} files)")
         warm[count] = result["warm"]["seconds"]
     if len(warm) > 1:
