@@ -1,0 +1,187 @@
+"""Search speed in a real browser: the digest's prebuilt index against Material's built-in search.
+
+For the seeds (605 papers) and synthetic digests of 5,000 and 20,000 papers (bench/corpus.py), one site
+is built with both searches (Material's plugin on, Material's own header), served with gzip as GitHub
+Pages serves it, and opened in headless Chromium with an empty cache:
+
+- bytes transferred before the first result (compressed bodies and headers, workers included),
+- time from navigation start to the first result on screen, for a query given in the URL
+  (``search/?q=`` for the digest, ``?q=`` for Material, which opens its search box with it),
+- then the time per query typed in the same page, until its first result is on screen.
+
+    .venv/bin/python bench/search.py [N ...]     (default: 605 5000 20000; 605 means the seeds)
+
+Sites are kept under .cache/bench-search/N/; the synthetic corpora and keyphrase caches are those of
+bench/build.py (.cache/bench-scale/N/), so run that first for a warm build.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import os
+import platform
+import shutil
+import statistics
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import yaml  # noqa: E402
+from corpus import write_corpus  # noqa: E402
+
+from generator.cli import build_site  # noqa: E402
+from tests.conftest import SEED_DEFAULT_YEAR, SEEDS, make_project  # noqa: E402
+
+WORK = REPO / ".cache" / "bench-search"
+FIRST_QUERY = "mixture of experts"
+LATER_QUERIES = ["retrieval augmented generation", "video diffusion", "speech recognition",
+                 "reinforcement learning", "neural network control", "large language models"]
+COMPRESSED = (".html", ".json", ".js", ".css", ".svg", ".xml")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+ENGINES = {
+    "digest": {"path": "search/?q={q}", "result": "#search-results a", "input": "input[name=q]"},
+    "material": {"path": "?q={q}", "result": ".md-search-result__item", "input": "input.md-search__input"},
+}
+
+WATCH = """
+window.__firstResult = null;
+new MutationObserver(() => {
+  if (window.__firstResult === null && document.querySelector(window.__resultSelector || "#none")) {
+    window.__firstResult = performance.now();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+TYPE_QUERY = """async ([selector, inputSelector, query]) => {
+  const input = document.querySelector(inputSelector);
+  return await new Promise(resolve => {
+    const start = performance.now();
+    const observer = new MutationObserver(mutations => {
+      const added = mutations.some(m => [...m.addedNodes].some(n => n.nodeType === 1 &&
+        (n.matches(selector) || n.querySelector(selector))));
+      if (added) { observer.disconnect(); resolve(performance.now() - start); }
+    });
+    observer.observe(document.body, {childList: true, subtree: true});
+    input.value = query;
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+    input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true, key: "a"}));
+  });
+}"""
+
+
+def build(count: int) -> Path:
+    """The site of ``count`` papers with both searches; reused when it exists."""
+    folder = WORK / str(count)
+    site = folder / "site"
+    if (site / "search" / "search_index.json").exists():
+        return site
+    if count == 605:
+        dumps, cache, settings = [str(SEEDS)], REPO / ".cache" / "digest", {"default_year": SEED_DEFAULT_YEAR}
+    else:
+        scale = REPO / ".cache" / "bench-scale" / str(count)
+        if not (scale / "dumps").exists():
+            write_corpus(count, scale / "dumps")
+        dumps, cache, settings = [str(scale / "dumps")], scale / "cache", {}
+    config_file = make_project(folder / "project", cache, dumps=dumps, **settings)
+    overrides = folder / "overrides"
+    shutil.rmtree(overrides, ignore_errors=True)
+    shutil.copytree(REPO / "site_config" / "overrides", overrides)
+    (overrides / "partials" / "header.html").unlink()  # Material's header, with its search box
+    mkdocs = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    mkdocs["theme"]["custom_dir"] = str(overrides)
+    mkdocs["plugins"].insert(0, "search")
+    config_file.write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")
+    return build_site(config_file, out=site)
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Static files, text compressed with gzip when the browser accepts it (as GitHub Pages does)."""
+
+    compressed: ClassVar[dict[Path, bytes]] = {}
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (path.suffix not in COMPRESSED or "gzip" not in self.headers.get("Accept-Encoding", "")
+                or not path.is_file()):
+            return super().send_head()
+        if path not in self.compressed:
+            self.compressed[path] = gzip.compress(path.read_bytes(), compresslevel=6)
+        body = self.compressed[path]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+    def log_message(self, format, *args):
+        pass
+
+
+def serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
+    GzipHandler.compressed = {}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+def measure(browser, base: str, engine: str) -> dict:
+    spec = ENGINES[engine]
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(f"window.__resultSelector = {spec['result']!r};" + WATCH)
+    finished = []
+    page.on("requestfinished", finished.append)
+    page.goto(base + spec["path"].format(q=FIRST_QUERY.replace(" ", "+")))
+    page.wait_for_function("window.__firstResult !== null", timeout=180_000)
+    first_ms, origin = page.evaluate("[window.__firstResult, performance.timeOrigin]")
+    cutoff = origin + first_ms
+    transferred = 0
+    for request in finished:
+        timing = request.timing
+        if timing["startTime"] + timing["responseEnd"] <= cutoff:
+            sizes = request.sizes()
+            transferred += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+    page.wait_for_load_state("networkidle")
+    later = [page.evaluate(TYPE_QUERY, [spec["result"], spec["input"], query]) for query in LATER_QUERIES]
+    context.close()
+    return {"first_ms": first_ms, "bytes": transferred, "later_ms": later}
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    counts = [int(a) for a in sys.argv[1:]] or [605, 5000, 20000]
+    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless, "
+          f"gzip server on localhost")
+    print(f"{'papers':>6} {'search':<9} {'first result':>13} {'transferred':>12} {'later queries':>22}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for count in counts:
+            site = build(count)
+            server, base = serve(site)
+            try:
+                for engine in ENGINES:
+                    result = measure(browser, base, engine)
+                    later = result["later_ms"]
+                    print(f"{count:>6} {engine:<9} {result['first_ms']:>10.0f} ms "
+                          f"{result['bytes'] / 1e6:>9.2f} MB {statistics.median(later):>8.0f} ms median, "
+                          f"{max(later):>5.0f} ms max", flush=True)
+            finally:
+                server.shutdown()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
