@@ -60,9 +60,9 @@ def run_one(count: int, cold: bool) -> dict:
     if not dumps.exists():
         write_corpus(count, dumps)
     shutil.rmtree(extra, ignore_errors=True)
-    (new_dump,) = write_corpus(count, extra, extra=INCREMENT)
     if cold:
         shutil.rmtree(cache, ignore_errors=True)
+    (new_dump,) = write_corpus(count, extra, extra=INCREMENT, first_extra=_unseen_papers(folder, count, cold))
     config_file = make_project(folder / "project", cache, dumps=[str(dumps)])
     stages = StageTimes()
     logger = logging.getLogger("mkdocs.plugins.digest")
@@ -86,6 +86,15 @@ def run_one(count: int, cold: bool) -> dict:
     result["kb_per_paper"] = size / 1e3 / (count + INCREMENT)
     result["files"] = sum(1 for p in site.rglob("*") if p.is_file())
     return result
+
+
+def _unseen_papers(folder: Path, count: int, cold: bool) -> int:
+    """The number of the increment's first paper: after ``count`` on a cold run, else past every earlier
+    run's increment, so the increment's papers are never in the keyphrase cache already."""
+    runs_file = folder / "increments"
+    runs = 0 if cold or not runs_file.exists() else int(runs_file.read_text())
+    runs_file.write_text(str(runs + 1))
+    return count + runs * INCREMENT
 
 
 def main() -> None:

@@ -74,16 +74,18 @@ def paper(index: int, pool: list[Source]) -> Source:
     return Source(f"{VARIANTS[round_]} {source.title}", f"{rotated} (Variant {round_}.)")
 
 
-def write_corpus(count: int, folder: Path, extra: int = 0) -> list[Path]:
+def write_corpus(count: int, folder: Path, extra: int = 0, first_extra: int | None = None) -> list[Path]:
     """``count`` papers in daily dumps under ``folder``; with ``extra``, one more dump of that many new
-    papers on the day after the last. Returns the files written."""
+    papers (numbered from ``first_extra``, by default ``count``) on the day after the last. Returns the
+    files written."""
     pool = sources()
     folder.mkdir(parents=True, exist_ok=True)
     days = [[] for _ in range(DAYS)]
     for index in range(count):
         days[index * DAYS // count].append(index)
     if extra:
-        days = [[] for _ in range(DAYS)] + [list(range(count, count + extra))]
+        start = count if first_extra is None else first_extra
+        days = [[] for _ in range(DAYS)] + [list(range(start, start + extra))]
     written = []
     for offset, indices in enumerate(days):
         if not indices:
