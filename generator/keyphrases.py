@@ -39,6 +39,8 @@ EXTRACTOR_VERSION = 3
 """Bump when candidate generation or ranking changes, so cached keyphrases are recomputed."""
 CHUNK_WORDS = 150
 """Words per embedded chunk: about 200 word pieces, inside the model's 256."""
+CPU_BATCH = 32
+"""Texts per model call on a CPU: 1,000 texts peak at 1,060 MB against 1,317 MB with 64, 6% slower."""
 SLICE_TEXTS = 1000
 """Texts ranked together: bounds the memory of a cold build (embeddings, KeyBERT's matrices) by a slice."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -113,7 +115,7 @@ class KeyphraseExtractor:
     def __init__(self, settings: KeyphraseSettings) -> None:
         self.settings = settings
         self.device = choose_device(settings.device)
-        self.batch_size = settings.batch_size or (256 if self.device == "cuda" else 64)
+        self.batch_size = settings.batch_size or (256 if self.device == "cuda" else CPU_BATCH)
 
     def extract(self, texts: Sequence[str], progress: bool = True) -> list[list[str]]:
         return self.extract_with_embeddings(texts, progress)[0]
