@@ -1,8 +1,9 @@
 """Search speed in a real browser: the digest's prebuilt index against Material's built-in search.
 
-For the seeds (605 papers) and synthetic digests of 5,000 and 20,000 papers (bench/corpus.py), one site
-is built with both searches (Material's plugin on, Material's own header), served with gzip as GitHub
-Pages serves it, and opened in headless Chromium with an empty cache:
+For the seeds (605 papers) and synthetic digests of 5,000 and 20,000 papers (bench/corpus.py), the same
+papers are built twice, as the digest builds them and with Material's built-in search instead (its
+plugin on, its own header), served with gzip as GitHub Pages serves them, and opened in headless
+Chromium with an empty cache:
 
 - bytes transferred before the first result (compressed bodies and headers, workers included),
 - time from navigation start to the first result on screen, for a query given in the URL
@@ -11,8 +12,9 @@ Pages serves it, and opened in headless Chromium with an empty cache:
 
     .venv/bin/python bench/search.py [N ...]     (default: 605 5000 20000; 605 means the seeds)
 
-Sites are kept under .cache/bench-search/N/; the synthetic corpora and keyphrase caches are those of
-bench/build.py (.cache/bench-scale/N/), so run that first for a warm build.
+Sites are kept under .cache/bench-search/N/ENGINE/ (delete them after a change to the search). The
+synthetic corpora and keyphrase caches are those of bench/build.py (.cache/bench-scale/N/): run that
+first for a warm build.
 """
 
 from __future__ import annotations
@@ -77,11 +79,12 @@ TYPE_QUERY = """async ([selector, inputSelector, query]) => {
 }"""
 
 
-def build(count: int) -> Path:
-    """The site of ``count`` papers with both searches; reused when it exists."""
-    folder = WORK / str(count)
+def build(count: int, engine: str) -> Path:
+    """The site of ``count`` papers as the digest builds it, or with Material's search instead (its plugin
+    on, its own header with the search box); reused when it exists."""
+    folder = WORK / str(count) / engine
     site = folder / "site"
-    if (site / "search" / "search_index.json").exists():
+    if (site / "index.html").exists():
         return site
     if count == 605:
         dumps, cache, settings = [str(SEEDS)], REPO / ".cache" / "digest", {"default_year": SEED_DEFAULT_YEAR}
@@ -91,14 +94,15 @@ def build(count: int) -> Path:
             write_corpus(count, scale / "dumps")
         dumps, cache, settings = [str(scale / "dumps")], scale / "cache", {}
     config_file = make_project(folder / "project", cache, dumps=dumps, **settings)
-    overrides = folder / "overrides"
-    shutil.rmtree(overrides, ignore_errors=True)
-    shutil.copytree(REPO / "site_config" / "overrides", overrides)
-    (overrides / "partials" / "header.html").unlink()  # Material's header, with its search box
-    mkdocs = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    mkdocs["theme"]["custom_dir"] = str(overrides)
-    mkdocs["plugins"].insert(0, "search")
-    config_file.write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")
+    if engine == "material":
+        overrides = folder / "overrides"
+        shutil.rmtree(overrides, ignore_errors=True)
+        shutil.copytree(REPO / "site_config" / "overrides", overrides)
+        (overrides / "partials" / "header.html").unlink()
+        mkdocs = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+        mkdocs["theme"]["custom_dir"] = str(overrides)
+        mkdocs["plugins"].insert(0, "search")
+        config_file.write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")
     return build_site(config_file, out=site)
 
 
@@ -142,7 +146,7 @@ def measure(browser, base: str, engine: str) -> dict:
     page = context.new_page()
     page.add_init_script(f"window.__resultSelector = {spec['result']!r};" + WATCH)
     finished = []
-    page.on("requestfinished", finished.append)
+    page.on("requestfinished", lambda request: finished.append(request))
     page.goto(base + spec["path"].format(q=FIRST_QUERY.replace(" ", "+")))
     page.wait_for_function("window.__firstResult !== null", timeout=180_000)
     first_ms, origin = page.evaluate("[window.__firstResult, performance.timeOrigin]")
@@ -169,17 +173,16 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for count in counts:
-            site = build(count)
-            server, base = serve(site)
-            try:
-                for engine in ENGINES:
+            for engine in ENGINES:
+                server, base = serve(build(count, engine))
+                try:
                     result = measure(browser, base, engine)
-                    later = result["later_ms"]
-                    print(f"{count:>6} {engine:<9} {result['first_ms']:>10.0f} ms "
-                          f"{result['bytes'] / 1e6:>9.2f} MB {statistics.median(later):>8.0f} ms median, "
-                          f"{max(later):>5.0f} ms max", flush=True)
-            finally:
-                server.shutdown()
+                finally:
+                    server.shutdown()
+                later = result["later_ms"]
+                print(f"{count:>6} {engine:<9} {result['first_ms']:>10.0f} ms "
+                      f"{result['bytes'] / 1e6:>9.2f} MB {statistics.median(later):>8.0f} ms median, "
+                      f"{max(later):>5.0f} ms max", flush=True)
         browser.close()
 
 

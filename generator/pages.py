@@ -23,6 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from .charts import papers_per_month
 from .records import Digest, Paper, Topic, display_path
+from .search import layout as search_layout
 from .text import display_segments
 from .topics import topic_for, topics_by_key
 
@@ -122,7 +123,7 @@ class _Renderer:
         for paper in self.digest.papers:
             yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper)
         yield from self._date_pages()
-        yield self._render(PATHS.search, "search.md.j2",
+        yield self._render(PATHS.search, "search.md.j2", layout=search_layout(len(self.digest.papers)),
                            topics=sorted(self.digest.topics, key=lambda t: t.label.lower()))
         if self.digest.report is not None:
             yield self._render(PATHS.quality, "quality.md.j2", report=self.digest.report,

@@ -4,12 +4,12 @@ Files, under ``search/``:
 
 - ``index.json``, loaded at once: the main index over title, keyphrases and topics. It holds lunr's
   postings (for each term and field, the papers and how often the term occurs) and nothing derived from
-  them. The browser hands them to ``lunr.Builder``, whose own code then computes the same vectors and
-  token set ``lunr.Index.load`` would read from a full serialised index, at about a third of the bytes.
+  them: a sixth of the bytes of lunr's serialised index. The page builds lunr's token set from the terms
+  and each paper's vector, by lunr's formula, only when a query reaches it.
 - ``facets.json``, loaded at once: each paper's date, upvotes and topics, which filters and sorting need.
 - ``papers/N.json``: titles and URLs, ``PAPERS_PER_SHARD`` papers a file, loaded for the results shown.
-- ``abstracts/XY.json``: abstract postings with lunr's scores, one file per first two letters of a term,
-  loaded for the words of a query only.
+- ``abstracts/N.json``: abstract postings with lunr's scores, terms spread over files by a hash, so a
+  query loads one small file per word.
 
 A paper's number (lunr's document ref) is its position in ``digest.papers``.
 """
@@ -17,6 +17,7 @@ A paper's number (lunr's document ref) is its position in ``digest.papers``.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -31,11 +32,17 @@ from lunr.tokenizer import SEPARATOR_CHARS
 from .records import Digest, Paper
 
 _SEPARATORS = re.compile(f"[{re.escape(SEPARATOR_CHARS)}]+")
-PAPERS_PER_SHARD = 500
+PAPERS_PER_SHARD = 100
+"""Titles per file: the first page of results needs a few small files, not a large one."""
+PAPERS_PER_ABSTRACT_SHARD = 32
+"""About this many papers' abstract postings per file (the number of files is a power of two)."""
 MAIN_FIELDS = (("title", 10), ("keyphrases", 5), ("topics", 3))
 """Fields of the main index, with lunr's field boosts: a word of the title counts most."""
 LUNR_K1, LUNR_B = 1.2, 0.75
 """lunr's BM25 parameters (its builder's defaults)."""
+PREFETCH_PAPERS = 2000
+"""Up to this many papers (about 1.5 MB of abstract postings and titles), the page loads every file at
+once, so later queries need no request; past it, each query loads what it needs."""
 ABSTRACT_SCORE_SCALE = 100
 """Abstract scores are stored as integers: lunr's score times this."""
 LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
@@ -47,16 +54,21 @@ def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str]:
     the site root."""
     papers = digest.papers
     labels = {topic.id: topic.label for topic in digest.topics}
-    files = {
-        "search/index.json": _dump(main_index(papers, labels)),
-        "search/facets.json": _dump(facets(papers, digest)),
-    }
+    files = {"search/index.json": _dump(main_index(papers, labels))}
     for start in range(0, len(papers), PAPERS_PER_SHARD):
         shard = [[p.title, paper_urls[n]] for n, p in enumerate(papers[start:start + PAPERS_PER_SHARD], start)]
         files[f"search/papers/{start // PAPERS_PER_SHARD}.json"] = _dump(shard)
-    for key, postings in abstract_shards(papers).items():
-        files[f"search/abstracts/{key}.json"] = _dump(postings)
-    return files
+    for number, postings in abstract_shards(papers).items():
+        files[f"search/abstracts/{number}.json"] = _dump(postings)
+    files["search/facets.json"] = _dump(facets(papers, digest))
+    return dict(sorted(files.items()))
+
+
+def layout(paper_count: int) -> dict[str, int | bool]:
+    """How the files are split, for the search page to read before any file arrives: papers per title
+    file, number of abstract files, and whether to load them all at once (a small digest)."""
+    return {"papers_per_shard": PAPERS_PER_SHARD, "paper_shards": math.ceil(paper_count / PAPERS_PER_SHARD),
+            "abstract_shards": abstract_shard_count(paper_count), "prefetch": paper_count <= PREFETCH_PAPERS}
 
 
 def lunr_js() -> str:
@@ -89,7 +101,6 @@ def facets(papers: list[Paper], digest: Digest) -> dict:
     """Per paper: first digest date (YYYY-MM-DD or null), upvotes (or null), topic numbers."""
     topic_numbers = {topic.id: n for n, topic in enumerate(digest.topics)}
     return {
-        "papers_per_shard": PAPERS_PER_SHARD,
         "topic_ids": [topic.id for topic in digest.topics],
         "topics": [topic.label for topic in digest.topics],
         "dates": [_first_date(p) for p in papers],
@@ -98,9 +109,9 @@ def facets(papers: list[Paper], digest: Digest) -> dict:
     }
 
 
-def abstract_shards(papers: list[Paper]) -> dict[str, dict[str, list[list[int]]]]:
-    """Abstract postings by shard key: for each term, the gaps between paper numbers and each paper's
-    score (lunr's BM25, with lunr's parameters and idf, times ``ABSTRACT_SCORE_SCALE``)."""
+def abstract_shards(papers: list[Paper]) -> dict[int, dict[str, list[list[int]]]]:
+    """Abstract postings by shard (``shard_of``): for each term, the gaps between paper numbers and each
+    paper's score (lunr's BM25, with lunr's parameters and idf, times ``ABSTRACT_SCORE_SCALE``)."""
     terms_of = LunrTerms()
     frequencies: dict[str, dict[int, int]] = defaultdict(dict)
     lengths = []
@@ -110,14 +121,27 @@ def abstract_shards(papers: list[Paper]) -> dict[str, dict[str, list[list[int]]]
         for term, count in Counter(terms).items():
             frequencies[term][number] = count
     average_length = sum(lengths) / max(len(lengths), 1)
-    shards: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
+    count = abstract_shard_count(len(papers))
+    shards: dict[int, dict[str, list[list[int]]]] = {n: {} for n in range(count)}
     for term in sorted(frequencies):
         papers_with_term = frequencies[term]
         term_idf = idf({"abstract": papers_with_term}, len(papers))
         scores = [round(_bm25(term_idf, tf, lengths[n] / average_length) * ABSTRACT_SCORE_SCALE)
                   for n, tf in papers_with_term.items()]
-        shards[shard_key(term)][term] = [_gaps(papers_with_term), scores]
-    return dict(sorted(shards.items()))
+        shards[shard_of(term, count)][term] = [_gaps(papers_with_term), scores]
+    return shards
+
+
+def abstract_shard_count(papers: int) -> int:
+    return 1 << max(0, math.ceil(math.log2(max(papers, 1) / PAPERS_PER_ABSTRACT_SHARD)))
+
+
+def shard_of(term: str, shards: int) -> int:
+    """The abstract shard of a term: 32-bit FNV-1a of its UTF-8 bytes (the page's script computes the same)."""
+    hash_ = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        hash_ = ((hash_ ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return hash_ % shards
 
 
 def _bm25(term_idf: float, tf: int, relative_length: float) -> float:
@@ -144,11 +168,6 @@ class LunrTerms:
             if term := self.known[word]:
                 terms.append(term)
         return terms
-
-
-def shard_key(term: str) -> str:
-    """The abstract shard of a term: its first two letters or digits (``_`` for anything else)."""
-    return re.sub(r"[^a-z0-9]", "_", term[:2].lower()).ljust(2, "_")
 
 
 def _gaps(numbers: Iterable[int]) -> list[int]:

@@ -183,7 +183,9 @@ def _full_lunr_index(digest_json: dict) -> dict:
 
 
 def test_the_index_rebuilt_in_the_browser_scores_as_a_full_lunr_index_would(page, site_url, seeds_json):
-    """lunr.Builder finishing our postings gives the index lunr.py would serialise (scores to 0.01)."""
+    """Our lazily made index ranks and scores as lunr.py's full serialised index does (to 0.01)."""
+    from generator.search import shard_of
+
     page.goto(site_url + "search/")
     page.wait_for_function("window.digestSearch !== undefined")
     compared = page.evaluate("""async ([full, queries]) => {
@@ -196,6 +198,9 @@ def test_the_index_rebuilt_in_the_browser_scores_as_a_full_lunr_index_would(page
     for ours, reference in compared:
         assert ours and [ref for ref, _ in ours] == [ref for ref, _ in reference]
         assert all(abs(a - b) < 0.01 for (_, a), (_, b) in zip(ours, reference, strict=True))
+    terms = ["diffus", "über", "模型", "x"]
+    in_page = page.evaluate("terms => terms.map(t => window.digestSearch.shardOf(t, 2 ** 32))", terms)
+    assert in_page == [shard_of(t, 2**32) for t in terms], "the page finds each term's abstract shard"
 
 
 def _page_elements(page, selector):

@@ -13,7 +13,7 @@ from generator.search import (
     abstract_shards,
     main_field_texts,
     main_index,
-    shard_key,
+    shard_of,
 )
 
 from .test_keyphrases import DIFFUSION, SPEECH, VIDEO
@@ -69,9 +69,9 @@ def test_abstract_postings_score_as_lunr_py_does():
         for k in range(0, len(vector.elements), 2):
             expected[by_index[vector.elements[k]], number] = vector.elements[k + 1]
     found = {}
-    for key, shard in shards.items():
+    for shard_number, shard in shards.items():
         for term, (gaps, scores) in shard.items():
-            assert shard_key(term) == key
+            assert shard_of(term, len(shards)) == shard_number
             for number, score in zip(_decode(gaps), scores, strict=True):
                 found[term, number] = score / 100
     assert found.keys() == expected.keys()
@@ -79,5 +79,5 @@ def test_abstract_postings_score_as_lunr_py_does():
     assert json.dumps(shards, ensure_ascii=False)
 
 
-def test_shard_keys_are_two_safe_characters():
-    assert [shard_key(t) for t in ["diffus", "a", "ß", "3d", "über"]] == ["di", "a_", "__", "3d", "_b"]
+def test_terms_are_spread_over_shards_by_32_bit_fnv_1a():
+    assert [shard_of(t, 1 << 32) for t in ["", "a", "foobar"]] == [0x811C9DC5, 0xE40C292C, 0xBF9CF968]

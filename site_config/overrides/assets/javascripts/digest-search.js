@@ -14,6 +14,7 @@
   if (!root || typeof lunr === "undefined") return;
   var dataUrl = new URL(root.dataset.index, location.href);
   var siteUrl = new URL(root.dataset.site, location.href);
+  var layout = JSON.parse(root.dataset.layout);
   var form = root.querySelector("form");
   var input = form.elements.q;
   var status = document.getElementById("search-status");
@@ -23,7 +24,7 @@
   var cache = new Map();
   function fetchJson(path) {
     if (!cache.has(path)) {
-      cache.set(path, fetch(new URL(path, dataUrl)).then(function (response) {
+      cache.set(path, fetch(new URL(path, dataUrl), { priority: "high" }).then(function (response) {
         if (!response.ok) throw new Error(path + ": HTTP " + response.status);
         return response.json();
       }));
@@ -31,38 +32,116 @@
     return cache.get(path);
   }
 
-  /* The index from lunr's postings: the builder's state is filled as Builder.add would leave it, then
-   * Builder.build computes field vectors (BM25, field boosts) and the token set. */
+  /* A lunr.Index over the postings of index.json. lunr parses queries, expands terms through its token
+   * set and scores; each term's posting and each paper's field vector are made the first time a query
+   * reaches them, the vector by the formula of lunr.Builder.createFieldVectors (BM25, field boost,
+   * three decimals). So the index is ready in milliseconds at any size, with lunr's own results. */
   function buildIndex(data) {
-    var builder = new lunr.Builder();
-    builder.ref("ref");
-    builder.searchPipeline.add(lunr.stemmer);
-    data.fields.forEach(function (field) { builder.field(field[0], { boost: field[1] }); });
-    builder.documentCount = data.papers;
-    for (var n = 0; n < data.papers; n++) {
-      builder._documents[n] = {};
-      data.fields.forEach(function (field) {
-        builder.fieldTermFrequencies[field[0] + "/" + n] = Object.create(null);
-        builder.fieldLengths[field[0] + "/" + n] = 0;
+    var K1 = 1.2, B = 0.75;
+    var fields = data.fields.map(function (f) { return f[0]; });
+    var papers = data.papers, terms = data.terms, documentsWithTerm = new Int32Array(terms.length);
+    var forward = fields.map(function (name) {
+      var postings = data.postings[name], counts = new Int32Array(papers + 1);
+      postings.forEach(function (gaps, t) {
+        for (var k = 0, n = 0; k < gaps.length; k++) {
+          n += gaps[k];
+          counts[n + 1] += 1;
+          if (k === 0 || gaps[k] !== 0) documentsWithTerm[t] += 1;
+        }
+      });
+      for (var n = 0; n < papers; n++) counts[n + 1] += counts[n];
+      var next = counts.slice(0, papers), termsOf = new Int32Array(counts[papers]);
+      postings.forEach(function (gaps, t) {
+        for (var k = 0, n = 0; k < gaps.length; k++) {
+          n += gaps[k];
+          termsOf[next[n]++] = t;
+        }
+      });
+      return { starts: counts, terms: termsOf, average: counts[papers] / Math.max(papers, 1) };
+    });
+    function idf(t) {
+      var x = (papers - documentsWithTerm[t] + 0.5) / (documentsWithTerm[t] + 0.5);
+      return Math.log(1 + Math.abs(x));
+    }
+    function fieldVector(ref) {
+      var slash = ref.indexOf("/"), f = fields.indexOf(ref.slice(0, slash)), n = Number(ref.slice(slash + 1));
+      var own = forward[f], start = own.starts[n], end = own.starts[n + 1], elements = [];
+      var norm = K1 * (1 - B + B * ((end - start) / own.average));
+      for (var k = start; k < end;) {
+        var t = own.terms[k], tf = 0;
+        while (k < end && own.terms[k] === t) { tf += 1; k += 1; }
+        var score = idf(t) * ((K1 + 1) * tf) / (norm + tf) * data.fields[f][1];
+        elements.push(t, Math.round(score * 1000) / 1000);
+      }
+      return new lunr.Vector(elements);
+    }
+    function posting(term) {
+      var t = termNumbers[term], made = Object.create(null);
+      made._index = t;
+      fields.forEach(function (name) {
+        var holders = Object.create(null), gaps = data.postings[name][t];
+        for (var k = 0, n = 0; k < gaps.length; k++) { n += gaps[k]; holders[n] = Object.create(null); }
+        made[name] = holders;
+      });
+      return made;
+    }
+    function lazy(make, keys) {
+      var made = Object.create(null);
+      return new Proxy(made, {
+        get: function (target, key) {
+          if (typeof key !== "string") return undefined;
+          return key in target ? target[key] : (target[key] = make(key));
+        },
+        ownKeys: keys,
+        getOwnPropertyDescriptor: function () { return { enumerable: true, configurable: true }; }
       });
     }
-    data.terms.forEach(function (term, t) {
-      var posting = Object.create(null);
-      posting._index = t;
-      data.fields.forEach(function (field) {
-        var name = field[0], papers = Object.create(null), number = 0;
-        data.postings[name][t].forEach(function (gap) {
-          number += gap;
-          papers[number] = Object.create(null);
-          var ref = name + "/" + number, frequencies = builder.fieldTermFrequencies[ref];
-          frequencies[term] = (frequencies[term] || 0) + 1;
-          builder.fieldLengths[ref] += 1;
+    /* Papers holding a word in any field: its stem, and with ``prefix`` every term the word begins. */
+    function papersWith(w, prefix) {
+      var found = new Set(), add = function (t) {
+        fields.forEach(function (name) {
+          var gaps = data.postings[name][t];
+          for (var k = 0, n = 0; k < gaps.length; k++) { n += gaps[k]; found.add(n); }
         });
-        posting[name] = papers;
-      });
-      builder.invertedIndex[term] = posting;
+      };
+      if (w.stem in termNumbers) add(termNumbers[w.stem]);
+      if (prefix) {
+        var low = 0, high = terms.length;
+        while (low < high) {
+          var mid = (low + high) >> 1;
+          if (terms[mid] < w.word) low = mid + 1; else high = mid;
+        }
+        for (var t = low; t < terms.length && terms[t].indexOf(w.word) === 0; t++) add(t);
+      }
+      return found;
+    }
+    /* Every field vector made ahead of need, a slice at a time while the page is idle. */
+    function warmUp(index) {
+      var next = 0, step = function (deadline) {
+        while (next < papers && deadline.timeRemaining() > 2) {
+          fields.forEach(function (name) { return index.fieldVectors[name + "/" + next]; });
+          next += 1;
+        }
+        if (next < papers) requestIdleCallback(step);
+      };
+      if (typeof requestIdleCallback === "function") requestIdleCallback(step);
+    }
+    var termNumbers = Object.create(null);
+    terms.forEach(function (term, t) { termNumbers[term] = t; });
+    var index = new lunr.Index({
+      invertedIndex: lazy(posting, function () { return terms.slice(); }),
+      fieldVectors: lazy(fieldVector, function () {
+        var refs = [];
+        fields.forEach(function (name) { for (var n = 0; n < papers; n++) refs.push(name + "/" + n); });
+        return refs;
+      }),
+      tokenSet: lunr.TokenSet.fromArray(terms),
+      fields: fields,
+      pipeline: lunr.Pipeline.load(["stemmer"])
     });
-    return builder.build();
+    index.papersWith = papersWith;
+    index.warmUp = function () { warmUp(index); };
+    return index;
   }
 
   var ready = Promise.all([fetchJson("index.json"), fetchJson("facets.json")]).then(function (loaded) {
@@ -79,65 +158,64 @@
     }).filter(Boolean);
   }
 
-  /* Main-index scores of one word: its stem, and while it is the last word, every term it begins. */
-  function mainScores(index, w, last) {
+  /* Main-index scores of the query: each word's stem, and every term the last word begins. */
+  function mainScores(index, words) {
     var scores = new Map();
     index.query(function (query) {
-      query.term(w.word, { boost: 10 });
-      if (last && w.word.length >= 3) {
-        query.term(w.word, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
-      }
+      words.forEach(function (w, i) {
+        query.term(w.word, { boost: 10 });
+        if (isPrefix(words, i)) {
+          query.term(w.word, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
+        }
+      });
     }).forEach(function (result) { scores.set(Number(result.ref), result.score); });
     return scores;
   }
 
-  function shardKey(term) {
-    return (term.slice(0, 2).toLowerCase().replace(/[^a-z0-9]/g, "_") + "__").slice(0, 2);
+  function isPrefix(words, i) { return i === words.length - 1 && words[i].word.length >= 3; }
+
+  /* The abstract shard of a term: FNV-1a of its UTF-8 bytes, as generator/search.py computes it. */
+  function shardOf(term, shards) {
+    var hash = 0x811c9dc5, bytes = new TextEncoder().encode(term);
+    for (var k = 0; k < bytes.length; k++) hash = Math.imul(hash ^ bytes[k], 0x01000193) >>> 0;
+    return hash % shards;
   }
 
-  /* Abstract scores of one word, from the shard of its first two letters. */
-  function abstractScores(w, last) {
-    return fetchJson("abstracts/" + shardKey(w.stem) + ".json").catch(function () { return {}; })
-      .then(function (shard) {
-        var found = new Map();
-        Object.keys(shard).forEach(function (term) {
-          var prefix = last && w.word.length >= 3 && term.indexOf(w.word) === 0;
-          if (term !== w.stem && !prefix) return;
-          var gaps = shard[term][0], scores = shard[term][1], number = 0;
-          for (var k = 0; k < gaps.length; k++) {
-            number += gaps[k];
-            found.set(number, Math.max(found.get(number) || 0, scores[k] / 100));
-          }
-        });
-        return found;
-      });
+  /* Abstract scores of one word's stem, from its shard. */
+  function abstractScores(w) {
+    return fetchJson("abstracts/" + shardOf(w.stem, layout.abstract_shards) + ".json").catch(function () { return {}; }).then(function (shard) {
+      var found = new Map(), entry = shard[w.stem];
+      if (!entry) return found;
+      for (var k = 0, number = 0; k < entry[0].length; k++) {
+        number += entry[0][k];
+        found.set(number, entry[1][k] / 100);
+      }
+      return found;
+    });
   }
 
-  /* Papers holding every word (in a main field or the abstract), each scored by the sum over words.
-   * Abstract shards are requested at once, while the main index may still be loading. */
+  /* Papers holding every word (in a main field or the abstract), scored by lunr over the main fields
+   * plus each word's abstract score. Abstract shards are requested at once, while the index may still
+   * be loading. */
   function scoreAll(words) {
-    var fromAbstracts = words.map(function (w, i) { return abstractScores(w, i === words.length - 1); });
+    var fromAbstracts = Promise.all(words.map(abstractScores));
     return ready.then(function (loaded) {
-      return Promise.all(words.map(function (w, i) {
-        var scores = mainScores(loaded.index, w, i === words.length - 1);
-        return fromAbstracts[i].then(function (fromAbstract) {
-          fromAbstract.forEach(function (score, number) {
-            scores.set(number, (scores.get(number) || 0) + ABSTRACT_WEIGHT * score);
-          });
-          return scores;
+      var scores = mainScores(loaded.index, words);
+      var holders = words.map(function (w, i) { return loaded.index.papersWith(w, isPrefix(words, i)); });
+      return fromAbstracts.then(function (perWord) {
+        var total = new Map(), candidates = new Set(scores.keys());
+        perWord.forEach(function (found) { found.forEach(function (_, n) { candidates.add(n); }); });
+        candidates.forEach(function (n) {
+          var sum = scores.get(n) || 0;
+          for (var k = 0; k < words.length; k++) {
+            var inAbstract = perWord[k].get(n);
+            if (!holders[k].has(n) && inAbstract === undefined) return;
+            sum += ABSTRACT_WEIGHT * (inAbstract || 0);
+          }
+          total.set(n, sum);
         });
-      }));
-    }).then(function (perWord) {
-      var total = new Map();
-      perWord[0].forEach(function (score, number) {
-        var sum = score;
-        for (var k = 1; k < perWord.length; k++) {
-          if (!perWord[k].has(number)) return;
-          sum += perWord[k].get(number);
-        }
-        total.set(number, sum);
+        return total;
       });
-      return total;
     });
   }
 
@@ -188,10 +266,10 @@
   }
 
   function paperShard(number) {
-    return fetchJson("papers/" + Math.floor(number / state.facets.papers_per_shard) + ".json");
+    return fetchJson("papers/" + Math.floor(number / layout.papers_per_shard) + ".json");
   }
 
-  var run = 0, shown = [], words = [], state = null;
+  var run = 0, shown = [], words = [], state = null, warming = false;
 
   function search() {
     var current = ++run;
@@ -205,9 +283,11 @@
       return Promise.resolve();
     }
     status.textContent = "Searching…";
+    performance.mark("digest-search:query");
     return scoreAll(words).then(function (scores) {
       return ready.then(function (loaded) {
         if (current !== run) return;
+        performance.mark("digest-search:scored");
         state = loaded;
         shown = ordered(loaded.facets, scores);
         list.replaceChildren();
@@ -220,17 +300,26 @@
     });
   }
 
+  /* The next page of results, each shown as soon as its title shard and those before it are in. */
   function showMore(current) {
     var start = list.children.length, page = shown.slice(start, start + PAGE_SIZE);
     more.hidden = start + page.length >= shown.length;
-    return Promise.all(page.map(function (hit) { return paperShard(hit[0]); })).then(function (shards) {
-      if (current !== run) return;
-      page.forEach(function (hit, k) {
-        var paper = shards[k][hit[0] % state.facets.papers_per_shard];
+    var shards = page.map(function (hit) { return paperShard(hit[0]); });
+    return page.reduce(function (previous, hit, k) {
+      return previous.then(function () { return shards[k]; }).then(function (shard) {
+        if (current !== run) return;
+        var paper = shard[hit[0] % layout.papers_per_shard];
         list.appendChild(resultItem(hit[0], paper[0], new URL(paper[1], siteUrl)));
+        if (start === 0 && k === 0) {
+          performance.mark("digest-search:results");
+          if (!warming) {
+            warming = true;
+            state.index.warmUp();
+            if (layout.prefetch) prefetch();
+          }
+        }
       });
-      if (start === 0 && page.length) performance.mark("digest-search:results");
-    });
+    }, Promise.resolve());
   }
 
   function highlighter() {
@@ -290,7 +379,8 @@
   var abstracts = new Map();
   function loadSnippet(url, element) {
     if (!abstracts.has(url.href)) {
-      abstracts.set(url.href, fetch(url).then(function (response) { return response.text(); })
+      abstracts.set(url.href, fetch(url, { priority: "low" })
+        .then(function (response) { return response.text(); })
         .then(function (html) {
           var page = new DOMParser().parseFromString(html, "text/html");
           var abstract = page.querySelector(".digest-abstract");
@@ -306,6 +396,12 @@
     var start = Math.max(0, at - SNIPPET_CHARS / 3), end = Math.min(text.length, start + SNIPPET_CHARS);
     start = start > 0 ? text.indexOf(" ", start) + 1 : 0;
     return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
+  }
+
+  /* A small digest's other files, requested once the first results show, so no later query waits. */
+  function prefetch() {
+    for (var n = 0; n < layout.abstract_shards; n++) fetchJson("abstracts/" + n + ".json");
+    for (var k = 0; k < layout.paper_shards; k++) fetchJson("papers/" + k + ".json");
   }
 
   function results() { return Array.prototype.slice.call(list.querySelectorAll("a.digest-result__title")); }
@@ -335,5 +431,5 @@
   });
   readState();
   if (input.value.trim()) search();
-  window.digestSearch = { buildIndex: buildIndex, ready: ready };
+  window.digestSearch = { buildIndex: buildIndex, shardOf: shardOf, ready: ready };
 })();
