@@ -1,4 +1,5 @@
-"""Stage 7: digest → the search index, prebuilt with lunr.py and split so that a first result needs little.
+"""Stage 7b (beside papers.json): digest → the search index, prebuilt with lunr.py's pipeline and split
+so that a first result needs little.
 
 Files, under ``search/``:
 

@@ -1,8 +1,9 @@
 /* Paper Digest search: the prebuilt lunr index of generator/search.py, searched in the page.
  *
- * search/index.json holds lunr's postings of title, keyphrases and topics; lunr.Builder turns them into
- * the index (vectors and token set) with lunr's own code. Abstract postings, paper titles and paper
- * pages (for snippets) are fetched only when a query needs them. Dump text is only ever set as text. */
+ * search/index.json holds lunr's postings of title, keyphrases and topics, from which a lunr.Index is
+ * made (buildIndex); lunr parses, expands and scores each query. Abstract postings, paper titles and
+ * paper pages (for snippets) are fetched only when a query needs them. Dump text is only ever set as
+ * text, never parsed as HTML. */
 (function () {
   "use strict";
 
