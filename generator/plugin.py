@@ -75,6 +75,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.digest_config is not None
+        if not {"search", "material/search"} & set(config.plugins):
+            _drop_material_search_assets(files)
         self.timings = {}
         self.digest = build_digest(self.digest_config, self.timings)
         try:
@@ -148,3 +150,11 @@ def _where(err: jinja2.TemplateError) -> str:
     if isinstance(err, jinja2.TemplateSyntaxError):
         return f"{err.filename or err.name}:{err.lineno}: "
     return ""
+
+
+def _drop_material_search_assets(files: Files) -> None:
+    """Material copies its search worker and lunr language files (2.4 MB) into every site; without its
+    search plugin no page loads them."""
+    for file in list(files):
+        if file.src_uri.startswith(("assets/javascripts/lunr/", "assets/javascripts/workers/search.")):
+            files.remove(file)
