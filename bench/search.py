@@ -98,7 +98,8 @@ def build(count: int, engine: str) -> Path:
         overrides = folder / "overrides"
         shutil.rmtree(overrides, ignore_errors=True)
         shutil.copytree(REPO / "site_config" / "overrides", overrides)
-        (overrides / "partials" / "header.html").unlink()
+        (overrides / "partials" / "header.html").unlink()  # Material's header, with its search box
+        (overrides / "main.html").unlink()  # Material's configuration, with its search worker
         mkdocs = yaml.safe_load(config_file.read_text(encoding="utf-8"))
         mkdocs["theme"]["custom_dir"] = str(overrides)
         mkdocs["plugins"].insert(0, "search")
