@@ -10,6 +10,7 @@
   var PAGE_SIZE = 20;
   var SNIPPET_CHARS = 220;
   var ABSTRACT_WEIGHT = 1;
+  var COMMON_TERM_PAPERS = 500;
 
   var root = document.getElementById("digest-search");
   if (!root || typeof lunr === "undefined") return;
@@ -76,12 +77,13 @@
       }
       return new lunr.Vector(elements);
     }
+    var noMetadata = Object.freeze(Object.create(null));
     function posting(term) {
       var t = termNumbers[term], made = Object.create(null);
       made._index = t;
       fields.forEach(function (name) {
         var holders = Object.create(null), gaps = data.postings[name][t];
-        for (var k = 0, n = 0; k < gaps.length; k++) { n += gaps[k]; holders[n] = Object.create(null); }
+        for (var k = 0, n = 0; k < gaps.length; k++) { n += gaps[k]; holders[n] = noMetadata; }
         made[name] = holders;
       });
       return made;
@@ -116,14 +118,20 @@
       }
       return found;
     }
-    /* Every field vector made ahead of need, a slice at a time while the page is idle. */
+    /* Every field vector, and the postings of common terms (the costly ones to make), made ahead of
+     * need, a slice at a time while the page is idle. */
     function warmUp(index) {
+      var common = terms.filter(function (term, t) { return documentsWithTerm[t] >= COMMON_TERM_PAPERS; });
       var next = 0, step = function (deadline) {
-        while (next < papers && deadline.timeRemaining() > 2) {
-          fields.forEach(function (name) { return index.fieldVectors[name + "/" + next]; });
-          next += 1;
+        while (deadline.timeRemaining() > 2 && (next < papers || common.length)) {
+          if (next < papers) {
+            fields.forEach(function (name) { return index.fieldVectors[name + "/" + next]; });
+            next += 1;
+          } else {
+            void index.invertedIndex[common.pop()];
+          }
         }
-        if (next < papers) requestIdleCallback(step);
+        if (next < papers || common.length) requestIdleCallback(step);
       };
       if (typeof requestIdleCallback === "function") requestIdleCallback(step);
     }
