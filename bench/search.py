@@ -10,6 +10,8 @@ Chromium with an empty cache:
   (``search/?q=`` for the digest, ``?q=`` for Material, which opens its search box with it),
 - then the time per query typed in the same page, until its first result is on screen.
 
+Each is measured three times; the first result is the median run's, later queries count all runs.
+
     .venv/bin/python bench/search.py [N ...]     (default: 605 5000 20000; 605 means the seeds)
 
 Sites are kept under .cache/bench-search/N/ENGINE/ (delete them after a change to the search). The
@@ -45,6 +47,9 @@ WORK = REPO / ".cache" / "bench-search"
 FIRST_QUERY = "mixture of experts"
 LATER_QUERIES = ["retrieval augmented generation", "video diffusion", "speech recognition",
                  "reinforcement learning", "neural network control", "large language models"]
+REPEATS = 3
+"""Each search is measured in this many fresh browser contexts: the median first result (and its bytes),
+and the later queries of all of them."""
 COMPRESSED = (".html", ".json", ".js", ".css", ".svg", ".xml")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -177,12 +182,14 @@ def main() -> None:
             for engine in ENGINES:
                 server, base = serve(build(count, engine))
                 try:
-                    result = measure(browser, base, engine)
+                    runs = sorted((measure(browser, base, engine) for _ in range(REPEATS)),
+                                  key=lambda run: run["first_ms"])
                 finally:
                     server.shutdown()
-                later = result["later_ms"]
-                print(f"{count:>6} {engine:<9} {result['first_ms']:>10.0f} ms "
-                      f"{result['bytes'] / 1e6:>9.2f} MB {statistics.median(later):>8.0f} ms median, "
+                middle = runs[len(runs) // 2]
+                later = [ms for run in runs for ms in run["later_ms"]]
+                print(f"{count:>6} {engine:<9} {middle['first_ms']:>10.0f} ms "
+                      f"{middle['bytes'] / 1e6:>9.2f} MB {statistics.median(later):>8.0f} ms median, "
                       f"{max(later):>5.0f} ms max", flush=True)
         browser.close()
 
