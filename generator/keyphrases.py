@@ -1,10 +1,10 @@
 """Stage 4: papers → keyphrases, ranked by KeyBERT.
 
 Candidates are the noun phrases of each text (``phrases.py``), so a keyphrase never straddles a
-phrase boundary. Documents and the whole candidate vocabulary are embedded once, in large batches, and
-handed to KeyBERT, which ranks each document's own candidates with MMR: the cost grows with the corpus,
-not with documents times candidates. Results are cached on disk, keyed by text, model and settings, so a
-rebuild embeds only papers it has not seen.
+phrase boundary. Documents and the candidate vocabulary are embedded once each, in slices of 1,000
+texts (so memory is bounded by a slice), and handed to KeyBERT, which ranks each document's own
+candidates with MMR: the cost grows with the corpus, not with documents times candidates. Results are
+cached on disk, keyed by text, model and settings, so a rebuild embeds only papers it has not seen.
 
 The model reads at most 256 word pieces; longer documents are embedded in chunks of whole sentences
 and their embeddings averaged, so a phrase late in a long abstract is judged against all of it.
