@@ -203,6 +203,27 @@ def test_the_index_rebuilt_in_the_browser_scores_as_a_full_lunr_index_would(page
     assert in_page == [shard_of(t, 2**32) for t in terms], "the page finds each term's abstract shard"
 
 
+def test_scoring_only_papers_with_every_word_gives_lunrs_own_scores(page, site_url):
+    """The page scores just the papers holding every word; each score equals lunr's query over all."""
+    page.goto(site_url + "search/")
+    page.wait_for_function("window.digestSearch !== undefined")
+    compared = page.evaluate("""async queries => {
+        const ds = window.digestSearch;
+        const index = ds.buildIndex(await (await fetch("index.json")).json());
+        return queries.map(text => {
+            const words = ds.queryWords(text), prefix = words[words.length - 1].word.length >= 3;
+            const holders = words.map((w, i) => index.papersWith(w, prefix && i === words.length - 1));
+            const every = [...holders[0].keys()].filter(n => holders.every(marks => marks[n]));
+            const ours = index.scoreOnly(words, prefix, every);
+            const lunrs = new Map(index.query(ds.lunrQuery(words)).map(r => [Number(r.ref), r.score]));
+            return [every.length, every.map(n => [ours.get(n), lunrs.get(n)])];
+        });
+    }""", ["large language models", "mixture of experts", "speech recognition", "instruct", "retrieval augmented"])
+    assert [count > 0 for count, _ in compared] == [True] * 5, [count for count, _ in compared]
+    for _, pairs in compared:
+        assert all(abs(ours - lunrs) < 1e-9 for ours, lunrs in pairs)
+
+
 def _page_elements(page, selector):
     return page.eval_on_selector_all(f"{selector} *", "els => els.map(e => e.tagName.toLowerCase())")
 

@@ -99,24 +99,56 @@
         getOwnPropertyDescriptor: function () { return { enumerable: true, configurable: true }; }
       });
     }
-    /* Papers holding a word in any field: its stem, and with ``prefix`` every term the word begins. */
+    /* Numbers of the terms that begin with ``word`` (the terms are sorted). */
+    function termsWithPrefix(word) {
+      var low = 0, high = terms.length, found = [];
+      while (low < high) {
+        var mid = (low + high) >> 1;
+        if (terms[mid] < word) low = mid + 1; else high = mid;
+      }
+      for (var t = low; t < terms.length && terms[t].indexOf(word) === 0; t++) found.push(t);
+      return found;
+    }
+    /* Papers holding a word in any field (a mark per paper): its stem, and with ``prefix`` every term the
+     * word begins. */
     function papersWith(w, prefix) {
-      var found = new Set(), add = function (t) {
+      var found = new Uint8Array(papers), add = function (t) {
         fields.forEach(function (name) {
           var gaps = data.postings[name][t];
-          for (var k = 0, n = 0; k < gaps.length; k++) { n += gaps[k]; found.add(n); }
+          for (var k = 0, n = 0; k < gaps.length; k++) { n += gaps[k]; found[n] = 1; }
         });
       };
       if (w.stem in termNumbers) add(termNumbers[w.stem]);
-      if (prefix) {
-        var low = 0, high = terms.length;
-        while (low < high) {
-          var mid = (low + high) >> 1;
-          if (terms[mid] < w.word) low = mid + 1; else high = mid;
-        }
-        for (var t = low; t < terms.length && terms[t].indexOf(w.word) === 0; t++) add(t);
-      }
+      if (prefix) termsWithPrefix(w.word).forEach(add);
       return found;
+    }
+    /* lunr's score of each paper in ``candidates`` for the query of ``lunrQuery`` (each stem boosted 10,
+     * every term the last word begins 1): the same query vector and field vectors, summed over fields
+     * as dot product over the query vector's length. Only the candidates are scored, not every paper
+     * that holds one of the words. */
+    function scoreOnly(words, prefixLast, candidates) {
+      var query = new Map(), add = function (t, boost) { query.set(t, (query.get(t) || 0) + boost); };
+      words.forEach(function (w, i) {
+        if (w.stem in termNumbers) add(termNumbers[w.stem], 10);
+        if (prefixLast && i === words.length - 1) {
+          termsWithPrefix(w.word).forEach(function (t) { add(t, 1); });
+        }
+      });
+      var length = 0, scores = new Map();
+      query.forEach(function (boost) { length += boost * boost; });
+      length = Math.sqrt(length);
+      candidates.forEach(function (n) {
+        var sum = 0;
+        fields.forEach(function (name) {
+          var elements = index.fieldVectors[name + "/" + n].elements;
+          for (var k = 0; k < elements.length; k += 2) {
+            var boost = query.get(elements[k]);
+            if (boost) sum += boost * elements[k + 1];
+          }
+        });
+        if (sum > 0) scores.set(n, sum / length);
+      });
+      return scores;
     }
     /* Every field vector, and the postings of common terms (the costly ones to make), made ahead of
      * need, a slice at a time while the page is idle. */
@@ -149,6 +181,7 @@
       pipeline: lunr.Pipeline.load(["stemmer"])
     });
     index.papersWith = papersWith;
+    index.scoreOnly = scoreOnly;
     index.warmUp = function () { warmUp(index); };
     return index;
   }
@@ -167,18 +200,17 @@
     }).filter(Boolean);
   }
 
-  /* Main-index scores of the query: each word's stem, and every term the last word begins. */
-  function mainScores(index, words) {
-    var scores = new Map();
-    index.query(function (query) {
+  /* The lunr query whose scores ``scoreOnly`` gives for fewer papers: each word's stem (boost 10), and
+   * every term the last word begins. The tests compare the two. */
+  function lunrQuery(words) {
+    return function (query) {
       words.forEach(function (w, i) {
         query.term(w.word, { boost: 10 });
         if (isPrefix(words, i)) {
           query.term(w.word, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
         }
       });
-    }).forEach(function (result) { scores.set(Number(result.ref), result.score); });
-    return scores;
+    };
   }
 
   function isPrefix(words, i) { return i === words.length - 1 && words[i].word.length >= 3; }
@@ -192,7 +224,8 @@
 
   /* Abstract scores of one word's stem, from its shard. */
   function abstractScores(w) {
-    return fetchJson("abstracts/" + shardOf(w.stem, layout.abstract_shards) + ".json").catch(function () { return {}; }).then(function (shard) {
+    var file = "abstracts/" + shardOf(w.stem, layout.abstract_shards) + ".json";
+    return fetchJson(file).catch(function () { return {}; }).then(function (shard) {
       var found = new Map(), entry = shard[w.stem];
       if (!entry) return found;
       for (var k = 0, number = 0; k < entry[0].length; k++) {
@@ -209,18 +242,18 @@
   function scoreAll(words) {
     var fromAbstracts = Promise.all(words.map(abstractScores));
     return ready.then(function (loaded) {
-      var scores = mainScores(loaded.index, words);
+      var last = words.length - 1;
       var holders = words.map(function (w, i) { return loaded.index.papersWith(w, isPrefix(words, i)); });
       return fromAbstracts.then(function (perWord) {
-        var total = new Map(), candidates = new Set(scores.keys());
-        perWord.forEach(function (found) { found.forEach(function (_, n) { candidates.add(n); }); });
+        var candidates = [];
+        perWord.forEach(function (found, k) { found.forEach(function (_, n) { holders[k][n] = 1; }); });
+        for (var n = 0; n < holders[0].length; n++) {
+          if (holders.every(function (marks) { return marks[n]; })) candidates.push(n);
+        }
+        var total = loaded.index.scoreOnly(words, isPrefix(words, last), candidates);
         candidates.forEach(function (n) {
-          var sum = scores.get(n) || 0;
-          for (var k = 0; k < words.length; k++) {
-            var inAbstract = perWord[k].get(n);
-            if (!holders[k].has(n) && inAbstract === undefined) return;
-            sum += ABSTRACT_WEIGHT * (inAbstract || 0);
-          }
+          var sum = total.get(n) || 0;
+          perWord.forEach(function (found) { sum += ABSTRACT_WEIGHT * (found.get(n) || 0); });
           total.set(n, sum);
         });
         return total;
@@ -385,11 +418,23 @@
     return item;
   }
 
-  var abstracts = new Map();
+  /* Paper pages for snippets are fetched two at a time, so that the index files a next query needs
+   * never wait behind them for a connection. */
+  var abstracts = new Map(), waiting = [], inFlight = 0;
+  function fetchPage(url) {
+    return new Promise(function (resolve) { waiting.push([url, resolve]); nextPage(); });
+  }
+  function nextPage() {
+    if (inFlight >= 2 || !waiting.length) return;
+    var job = waiting.shift();
+    inFlight += 1;
+    fetch(job[0], { priority: "low" }).then(function (response) { return response.text(); })
+      .catch(function () { return ""; })
+      .then(function (html) { inFlight -= 1; job[1](html); nextPage(); });
+  }
   function loadSnippet(url, element) {
     if (!abstracts.has(url.href)) {
-      abstracts.set(url.href, fetch(url, { priority: "low" })
-        .then(function (response) { return response.text(); })
+      abstracts.set(url.href, fetchPage(url)
         .then(function (html) {
           var page = new DOMParser().parseFromString(html, "text/html");
           var abstract = page.querySelector(".digest-abstract");
@@ -440,5 +485,7 @@
   });
   readState();
   if (input.value.trim()) search();
-  window.digestSearch = { buildIndex: buildIndex, shardOf: shardOf, ready: ready };
+  window.digestSearch = {
+    buildIndex: buildIndex, shardOf: shardOf, queryWords: queryWords, lunrQuery: lunrQuery, ready: ready
+  };
 })();
