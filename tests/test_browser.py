@@ -218,7 +218,8 @@ def test_scoring_only_papers_with_every_word_gives_lunrs_own_scores(page, site_u
             const lunrs = new Map(index.query(ds.lunrQuery(words)).map(r => [Number(r.ref), r.score]));
             return [every.length, every.map(n => [ours.get(n), lunrs.get(n)])];
         });
-    }""", ["large language models", "mixture of experts", "speech recognition", "instruct", "retrieval augmented"])
+    }""", ["large language models", "mixture of experts", "speech recognition", "instruct",
+           "retrieval augmented"])
     assert [count > 0 for count, _ in compared] == [True] * 5, [count for count, _ in compared]
     for _, pairs in compared:
         assert all(abs(ours - lunrs) < 1e-9 for ours, lunrs in pairs)
