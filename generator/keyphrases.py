@@ -132,11 +132,11 @@ class KeyphraseExtractor:
             return [], np.zeros((0, 0), dtype=np.float32)
         texts, candidates = self.prepare(texts)
         model = load_model(self.settings.model, self.device)
-        log.info("Embedding %d documents and %d candidate phrases on %s", len(texts),
-                 len({p for phrases in candidates for p in phrases}), self.device)
         starts = range(0, len(texts), SLICE_TEXTS)
         last_slice = {p: n for n, start in enumerate(starts)
                       for phrases in candidates[start:start + SLICE_TEXTS] for p in phrases}
+        log.info("Embedding %d documents and %d candidate phrases on %s", len(texts), len(last_slice),
+                 self.device)
         expiring: dict[int, list[str]] = {}
         for phrase, n in last_slice.items():
             expiring.setdefault(n, []).append(phrase)

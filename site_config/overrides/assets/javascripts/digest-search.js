@@ -10,7 +10,6 @@
   var PAGE_SIZE = 20;
   var SNIPPET_CHARS = 220;
   var ABSTRACT_WEIGHT = 1;
-  var COMMON_TERM_PAPERS = 500;
 
   var root = document.getElementById("digest-search");
   if (!root || typeof lunr === "undefined") return;
@@ -150,20 +149,15 @@
       });
       return scores;
     }
-    /* Every field vector, and the postings of common terms (the costly ones to make), made ahead of
-     * need, a slice at a time while the page is idle. */
+    /* Every field vector (all that scoring reads), made ahead of need a slice at a time while the page
+     * is idle. */
     function warmUp(index) {
-      var common = terms.filter(function (term, t) { return documentsWithTerm[t] >= COMMON_TERM_PAPERS; });
       var next = 0, step = function (deadline) {
-        while (deadline.timeRemaining() > 2 && (next < papers || common.length)) {
-          if (next < papers) {
-            fields.forEach(function (name) { return index.fieldVectors[name + "/" + next]; });
-            next += 1;
-          } else {
-            void index.invertedIndex[common.pop()];
-          }
+        while (deadline.timeRemaining() > 2 && next < papers) {
+          fields.forEach(function (name) { return index.fieldVectors[name + "/" + next]; });
+          next += 1;
         }
-        if (next < papers || common.length) requestIdleCallback(step);
+        if (next < papers) requestIdleCallback(step);
       };
       if (typeof requestIdleCallback === "function") requestIdleCallback(step);
     }
