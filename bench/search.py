@@ -47,7 +47,7 @@ WORK = REPO / ".cache" / "bench-search"
 FIRST_QUERY = "mixture of experts"
 LATER_QUERIES = ["retrieval augmented generation", "video diffusion", "speech recognition",
                  "reinforcement learning", "neural network control", "large language models"]
-REPEATS = 3
+REPEATS = 5
 """Each search is measured in this many fresh browser contexts: the median first result (and its bytes),
 and the later queries of all of them."""
 COMPRESSED = (".html", ".json", ".js", ".css", ".svg", ".xml")

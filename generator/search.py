@@ -8,7 +8,8 @@ Files, under ``search/``:
   them: a sixth of the bytes of lunr's serialised index. The page builds lunr's token set from the terms
   and each paper's vector, by lunr's formula, only when a query reaches it.
 - ``facets.json``, loaded at once: each paper's date, upvotes and topics, which filters and sorting need.
-- ``papers/N.json``: titles and URLs, ``PAPERS_PER_SHARD`` papers a file, loaded for the results shown.
+- ``papers/N.json``: titles and URLs, ``PAPERS_PER_SHARD`` papers a file, loaded for the results shown;
+  a small digest has one such file, loaded at once.
 - ``abstracts/N.json``: abstract postings with lunr's scores, terms spread over files by a hash, so a
   query loads one small file per word.
 
@@ -56,9 +57,10 @@ def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str]:
     papers = digest.papers
     labels = {topic.id: topic.label for topic in digest.topics}
     files = {"search/index.json": _dump(main_index(papers, labels))}
-    for start in range(0, len(papers), PAPERS_PER_SHARD):
-        shard = [[p.title, paper_urls[n]] for n, p in enumerate(papers[start:start + PAPERS_PER_SHARD], start)]
-        files[f"search/papers/{start // PAPERS_PER_SHARD}.json"] = _dump(shard)
+    per_file = papers_per_shard(len(papers))
+    for start in range(0, len(papers), per_file):
+        shard = [[p.title, paper_urls[n]] for n, p in enumerate(papers[start:start + per_file], start)]
+        files[f"search/papers/{start // per_file}.json"] = _dump(shard)
     for number, postings in abstract_shards(papers).items():
         files[f"search/abstracts/{number}.json"] = _dump(postings)
     files["search/facets.json"] = _dump(facets(papers, digest))
@@ -68,8 +70,15 @@ def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str]:
 def layout(paper_count: int) -> dict[str, int | bool]:
     """How the files are split, for the search page to read before any file arrives: papers per title
     file, number of abstract files, and whether to load them all at once (a small digest)."""
-    return {"papers_per_shard": PAPERS_PER_SHARD, "paper_shards": math.ceil(paper_count / PAPERS_PER_SHARD),
+    per_file = papers_per_shard(paper_count)
+    return {"papers_per_shard": per_file, "paper_shards": math.ceil(paper_count / per_file),
             "abstract_shards": abstract_shard_count(paper_count), "prefetch": paper_count <= PREFETCH_PAPERS}
+
+
+def papers_per_shard(paper_count: int) -> int:
+    """A small digest's titles are one file, loaded with the index: any first result needs it, and one
+    request beats several on a page that already makes ten."""
+    return max(paper_count, 1) if paper_count <= PREFETCH_PAPERS else PAPERS_PER_SHARD
 
 
 def lunr_js() -> str:

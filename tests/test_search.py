@@ -6,13 +6,16 @@ import json
 
 from lunr import lunr
 
-from generator.records import Paper
+from generator.records import Digest, Paper
 from generator.search import (
     MAIN_FIELDS,
+    PREFETCH_PAPERS,
     LunrTerms,
     abstract_shards,
+    layout,
     main_field_texts,
     main_index,
+    search_files,
     shard_of,
 )
 
@@ -81,3 +84,14 @@ def test_abstract_postings_score_as_lunr_py_does():
 
 def test_terms_are_spread_over_shards_by_32_bit_fnv_1a():
     assert [shard_of(t, 1 << 32) for t in ["", "a", "foobar"]] == [0x811C9DC5, 0xE40C292C, 0xBF9CF968]
+
+
+def test_a_small_digest_has_one_title_file_and_a_large_one_many():
+    papers = _papers()
+    files = search_files(Digest(papers=papers, topics=[], problems=[]), [f"papers/{p.id}/" for p in papers])
+    assert [path for path in files if path.startswith("search/papers/")] == ["search/papers/0.json"]
+    assert json.loads(files["search/papers/0.json"])[3] == [papers[3].title, "papers/3/"]
+    small, large = layout(PREFETCH_PAPERS), layout(PREFETCH_PAPERS + 1)
+    assert (small["paper_shards"], small["papers_per_shard"], small["prefetch"]) == (1, PREFETCH_PAPERS, True)
+    assert large["paper_shards"] * large["papers_per_shard"] >= PREFETCH_PAPERS + 1 > large["papers_per_shard"]
+    assert large["paper_shards"] > 1 and not large["prefetch"]

@@ -10,6 +10,7 @@
   var PAGE_SIZE = 20;
   var SNIPPET_CHARS = 220;
   var ABSTRACT_WEIGHT = 1;
+  var LIKELY_TITLES = 4;
 
   var root = document.getElementById("digest-search");
   if (!root || typeof lunr === "undefined") return;
@@ -183,6 +184,7 @@
   var ready = Promise.all([fetchJson("index.json"), fetchJson("facets.json")]).then(function (loaded) {
     return { index: buildIndex(loaded[0]), facets: loaded[1] };
   });
+  if (layout.prefetch) fetchJson("papers/0.json");
 
   /* Query words: lunr's tokenizer, without stop words; each with its stem, as the index holds it. */
   function queryWords(text) {
@@ -234,16 +236,17 @@
    * plus each word's abstract score. Abstract shards are requested at once, while the index may still
    * be loading. */
   function scoreAll(words) {
-    var fromAbstracts = Promise.all(words.map(abstractScores));
+    var abstractsIn = false, fromAbstracts = Promise.all(words.map(abstractScores)).then(function (perWord) {
+      abstractsIn = true;
+      return perWord;
+    });
     return ready.then(function (loaded) {
       var last = words.length - 1;
       var holders = words.map(function (w, i) { return loaded.index.papersWith(w, isPrefix(words, i)); });
+      if (!abstractsIn) requestLikelyTitles(loaded, words, holders);
       return fromAbstracts.then(function (perWord) {
-        var candidates = [];
         perWord.forEach(function (found, k) { found.forEach(function (_, n) { holders[k][n] = 1; }); });
-        for (var n = 0; n < holders[0].length; n++) {
-          if (holders.every(function (marks) { return marks[n]; })) candidates.push(n);
-        }
+        var candidates = inEvery(holders);
         var total = loaded.index.scoreOnly(words, isPrefix(words, last), candidates);
         candidates.forEach(function (n) {
           var sum = total.get(n) || 0;
@@ -253,6 +256,21 @@
         return total;
       });
     });
+  }
+
+  function inEvery(holders) {
+    var found = [];
+    for (var n = 0; n < holders[0].length; n++) {
+      if (holders.every(function (marks) { return marks[n]; })) found.push(n);
+    }
+    return found;
+  }
+
+  /* While abstract postings load, the title files of the papers likely to come first (ranked by their
+   * main fields alone) are requested, so that the first results do not wait for a second request. */
+  function requestLikelyTitles(loaded, words, holders) {
+    var scores = loaded.index.scoreOnly(words, isPrefix(words, words.length - 1), inEvery(holders));
+    ordered(loaded.facets, scores).slice(0, LIKELY_TITLES).forEach(function (hit) { paperShard(hit[0]); });
   }
 
   function readState() {
@@ -446,10 +464,10 @@
     return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
   }
 
-  /* A small digest's other files, requested once the first results show, so no later query waits. */
+  /* A small digest's abstract files (its titles are one file, loaded at once), requested once the first
+   * results show, so no later query waits. */
   function prefetch() {
     for (var n = 0; n < layout.abstract_shards; n++) fetchJson("abstracts/" + n + ".json");
-    for (var k = 0; k < layout.paper_shards; k++) fetchJson("papers/" + k + ".json");
   }
 
   function results() { return Array.prototype.slice.call(list.querySelectorAll("a.digest-result__title")); }
