@@ -1,9 +1,11 @@
 /* Paper Digest search: the prebuilt lunr index of generator/search.py, searched in the page.
  *
- * search/index.json holds lunr's postings of title, keyphrases and topics, from which a lunr.Index is
- * made (buildIndex); lunr parses, expands and scores each query. Abstract postings, paper titles and
- * paper pages (for snippets) are fetched only when a query needs them. Dump text is only ever set as
- * text, never parsed as HTML. */
+ * search/index.json holds lunr's postings of title, keyphrases and topics. Queries go through lunr's
+ * pipeline (tokenizer, stop words, stemmer) and papers are scored by lunr's formulas (BM25 field
+ * vectors, query vector similarity) straight from the postings of the query's terms; buildIndex also
+ * makes them a lunr.Index, whose own query gives the same scores (the tests compare them). Abstract
+ * postings, paper titles and paper pages (for snippets) are fetched only when a query needs them. Dump
+ * text is only ever set as text, never parsed as HTML. */
 (function () {
   "use strict";
 
@@ -34,46 +36,61 @@
     return cache.get(path);
   }
 
-  /* A lunr.Index over the postings of index.json. lunr parses queries, expands terms through its token
-   * set and scores; each term's posting and each paper's field vector are made the first time a query
-   * reaches them, the vector by the formula of lunr.Builder.createFieldVectors (BM25, field boost,
-   * three decimals). So the index is ready in milliseconds at any size, with lunr's own results. */
+  /* A lunr.Index over the postings of index.json, with the page's own scoring (scoreOnly, papersWith).
+   * lunr's term postings and field vectors are made the first time lunr's query reaches them, so the
+   * index is ready in milliseconds at any size. */
   function buildIndex(data) {
     var K1 = 1.2, B = 0.75;
     var fields = data.fields.map(function (f) { return f[0]; });
     var papers = data.papers, terms = data.terms, documentsWithTerm = new Int32Array(terms.length);
-    var forward = fields.map(function (name) {
-      var postings = data.postings[name], counts = new Int32Array(papers + 1);
-      postings.forEach(function (gaps, t) {
+    var lengths = fields.map(function (name) {
+      var counts = new Int32Array(papers), total = 0;
+      data.postings[name].forEach(function (gaps, t) {
         for (var k = 0, n = 0; k < gaps.length; k++) {
           n += gaps[k];
-          counts[n + 1] += 1;
+          counts[n] += 1;
           if (k === 0 || gaps[k] !== 0) documentsWithTerm[t] += 1;
         }
+        total += gaps.length;
       });
-      for (var n = 0; n < papers; n++) counts[n + 1] += counts[n];
-      var next = counts.slice(0, papers), termsOf = new Int32Array(counts[papers]);
-      postings.forEach(function (gaps, t) {
-        for (var k = 0, n = 0; k < gaps.length; k++) {
-          n += gaps[k];
-          termsOf[next[n]++] = t;
-        }
-      });
-      return { starts: counts, terms: termsOf, average: counts[papers] / Math.max(papers, 1) };
+      return { of: counts, average: total / Math.max(papers, 1) };
     });
     function idf(t) {
       var x = (papers - documentsWithTerm[t] + 0.5) / (documentsWithTerm[t] + 0.5);
       return Math.log(1 + Math.abs(x));
     }
+    /* A term's element of a paper's field vector, by the formula of lunr.Builder.createFieldVectors:
+     * BM25 with the field's boost, to three decimals. */
+    function element(t, f, n, tf) {
+      var norm = K1 * (1 - B + B * (lengths[f].of[n] / lengths[f].average));
+      var score = idf(t) * ((K1 + 1) * tf) / (norm + tf) * data.fields[f][1];
+      return Math.round(score * 1000) / 1000;
+    }
+    /* Each paper's terms in each field (lunr's field vectors need them), made only if lunr's own query
+     * runs: the page's searches never do. */
+    var forward = null;
+    function forwardIndex() {
+      return fields.map(function (name, f) {
+        var starts = new Int32Array(papers + 1);
+        for (var n = 0; n < papers; n++) starts[n + 1] = starts[n] + lengths[f].of[n];
+        var next = starts.slice(0, papers), termsOf = new Int32Array(starts[papers]);
+        data.postings[name].forEach(function (gaps, t) {
+          for (var k = 0, n = 0; k < gaps.length; k++) {
+            n += gaps[k];
+            termsOf[next[n]++] = t;
+          }
+        });
+        return { starts: starts, terms: termsOf };
+      });
+    }
     function fieldVector(ref) {
       var slash = ref.indexOf("/"), f = fields.indexOf(ref.slice(0, slash)), n = Number(ref.slice(slash + 1));
-      var own = forward[f], start = own.starts[n], end = own.starts[n + 1], elements = [];
-      var norm = K1 * (1 - B + B * ((end - start) / own.average));
-      for (var k = start; k < end;) {
+      forward = forward || forwardIndex();
+      var own = forward[f], end = own.starts[n + 1], elements = [];
+      for (var k = own.starts[n]; k < end;) {
         var t = own.terms[k], tf = 0;
         while (k < end && own.terms[k] === t) { tf += 1; k += 1; }
-        var score = idf(t) * ((K1 + 1) * tf) / (norm + tf) * data.fields[f][1];
-        elements.push(t, Math.round(score * 1000) / 1000);
+        elements.push(t, element(t, f, n, tf));
       }
       return new lunr.Vector(elements);
     }
@@ -123,9 +140,9 @@
       return found;
     }
     /* lunr's score of each paper in ``candidates`` for the query of ``lunrQuery`` (each stem boosted 10,
-     * every term the last word begins 1): the same query vector and field vectors, summed over fields
-     * as dot product over the query vector's length. Only the candidates are scored, not every paper
-     * that holds one of the words. */
+     * every term the last word begins 1): the dot product of lunr's query vector with each field vector,
+     * over the query vector's length, summed over fields. Only the postings of the query's terms are
+     * read, and only the candidates are scored, not every paper that holds one of the words. */
     function scoreOnly(words, prefixLast, candidates) {
       var query = new Map(), add = function (t, boost) { query.set(t, (query.get(t) || 0) + boost); };
       words.forEach(function (w, i) {
@@ -134,33 +151,23 @@
           termsWithPrefix(w.word).forEach(function (t) { add(t, 1); });
         }
       });
-      var length = 0, scores = new Map();
+      var length = 0, wanted = new Uint8Array(papers), sums = new Float64Array(papers), scores = new Map();
       query.forEach(function (boost) { length += boost * boost; });
       length = Math.sqrt(length);
-      candidates.forEach(function (n) {
-        var sum = 0;
-        fields.forEach(function (name) {
-          var elements = index.fieldVectors[name + "/" + n].elements;
-          for (var k = 0; k < elements.length; k += 2) {
-            var boost = query.get(elements[k]);
-            if (boost) sum += boost * elements[k + 1];
+      candidates.forEach(function (n) { wanted[n] = 1; });
+      query.forEach(function (boost, t) {
+        fields.forEach(function (name, f) {
+          var gaps = data.postings[name][t];
+          for (var k = 0, n = 0; k < gaps.length;) {
+            var tf = 1;
+            n += gaps[k++];
+            while (k < gaps.length && gaps[k] === 0) { tf += 1; k += 1; }
+            if (wanted[n]) sums[n] += boost * element(t, f, n, tf);
           }
         });
-        if (sum > 0) scores.set(n, sum / length);
       });
+      candidates.forEach(function (n) { if (sums[n] > 0) scores.set(n, sums[n] / length); });
       return scores;
-    }
-    /* Every field vector (all that scoring reads), made ahead of need a slice at a time while the page
-     * is idle. */
-    function warmUp(index) {
-      var next = 0, step = function (deadline) {
-        while (deadline.timeRemaining() > 2 && next < papers) {
-          fields.forEach(function (name) { return index.fieldVectors[name + "/" + next]; });
-          next += 1;
-        }
-        if (next < papers) requestIdleCallback(step);
-      };
-      if (typeof requestIdleCallback === "function") requestIdleCallback(step);
     }
     var termNumbers = Object.create(null);
     terms.forEach(function (term, t) { termNumbers[term] = t; });
@@ -177,7 +184,6 @@
     });
     index.papersWith = papersWith;
     index.scoreOnly = scoreOnly;
-    index.warmUp = function () { warmUp(index); };
     return index;
   }
 
@@ -243,7 +249,7 @@
     return ready.then(function (loaded) {
       var last = words.length - 1;
       var holders = words.map(function (w, i) { return loaded.index.papersWith(w, isPrefix(words, i)); });
-      if (!abstractsIn) requestLikelyTitles(loaded, words, holders);
+      if (!abstractsIn && !layout.prefetch) requestLikelyTitles(loaded, words, holders);
       return fromAbstracts.then(function (perWord) {
         perWord.forEach(function (found, k) { found.forEach(function (_, n) { holders[k][n] = 1; }); });
         var candidates = inEvery(holders);
@@ -267,7 +273,8 @@
   }
 
   /* While abstract postings load, the title files of the papers likely to come first (ranked by their
-   * main fields alone) are requested, so that the first results do not wait for a second request. */
+   * main fields alone) are requested, so that the first results do not wait for a second request. (A
+   * small digest's one title file is loaded at once.) */
   function requestLikelyTitles(loaded, words, holders) {
     var scores = loaded.index.scoreOnly(words, isPrefix(words, words.length - 1), inEvery(holders));
     ordered(loaded.facets, scores).slice(0, LIKELY_TITLES).forEach(function (hit) { paperShard(hit[0]); });
@@ -323,7 +330,7 @@
     return fetchJson("papers/" + Math.floor(number / layout.papers_per_shard) + ".json");
   }
 
-  var run = 0, shown = [], words = [], state = null, warming = false;
+  var run = 0, shown = [], words = [], state = null, prefetched = false;
 
   function search() {
     var current = ++run;
@@ -366,10 +373,9 @@
         list.appendChild(resultItem(hit[0], paper[0], new URL(paper[1], siteUrl)));
         if (start === 0 && k === 0) {
           performance.mark("digest-search:results");
-          if (!warming) {
-            warming = true;
-            state.index.warmUp();
-            if (layout.prefetch) prefetch();
+          if (!prefetched && layout.prefetch) {
+            prefetched = true;
+            prefetch();
           }
         }
       });
