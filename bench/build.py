@@ -36,7 +36,7 @@ from tests.conftest import make_project  # noqa: E402
 
 WORK = REPO / ".cache" / "bench-scale"
 INCREMENT = 50
-STAGES = ("parse", "keyphrases", "topics", "render", "search")
+STAGES = ("parse", "keyphrases", "related", "topics", "render", "feeds", "search")
 
 
 class StageTimes(logging.Handler):

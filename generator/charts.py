@@ -54,3 +54,68 @@ def papers_per_month(days: list[dt.date]) -> Markup:
         f'aria-label="{total} papers from {first} to {last}">'
         + "".join(bars) + labels + "</svg>"
     )
+
+
+CELL = 11
+CELL_GAP = 2
+WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
+LEVELS = (0.25, 0.45, 0.65, 0.85, 1.0)
+"""Cell opacities: no paper, then four steps up to the busiest day."""
+
+
+def papers_per_day(counts: dict[dt.date, int]) -> Markup:
+    """A calendar of digest days, one column per week (Monday first) and one cell per day, darker for
+    more papers; each cell's title gives the day and its count."""
+    if not counts:
+        return Markup("")
+    first, last = min(counts), max(counts)
+    start = first - dt.timedelta(days=first.weekday())
+    weeks = (last - start).days // 7 + 1
+    peak = max(counts.values())
+    left, top = 30, 14
+    cells, months = [], []
+    for offset in range((last - start).days + 1):
+        day = start + dt.timedelta(days=offset)
+        if day < first:
+            continue
+        week, weekday = offset // 7, day.weekday()
+        x, y = left + week * (CELL + CELL_GAP), top + weekday * (CELL + CELL_GAP)
+        n = counts.get(day, 0)
+        level = LEVELS[0] if n == 0 else LEVELS[min(4, 1 + (3 * (n - 1)) // max(peak - 1, 1))]
+        label = f"{day:%a} {day.day} {day:%b %Y}: {n} paper{'s' if n != 1 else ''}"
+        cells.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" opacity="{level}">'
+                     f"<title>{escape(label)}</title></rect>")
+        if day.day == 1 or day == first:
+            months.append(f'<text x="{x}" y="{top - 4}" font-size="9">{day:%b}</text>')
+    labels = "".join(f'<text x="0" y="{top + d * (CELL + CELL_GAP) + CELL - 2}" font-size="9">{name}</text>'
+                     for d, name in WEEKDAY_LABELS.items())
+    width, height = left + weeks * (CELL + CELL_GAP), top + 7 * (CELL + CELL_GAP)
+    total = sum(counts.values())
+    return Markup(
+        f'<svg class="digest-chart digest-calendar" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" fill="currentColor" aria-label="{total} papers on '
+        f'{len(counts)} digest days from {first.isoformat()} to {last.isoformat()}">'
+        + labels + "".join(months) + "".join(cells) + "</svg>"
+    )
+
+
+def upvote_history(points: list[tuple[dt.date, int]]) -> Markup:
+    """A small line of a paper's upvotes over its digest days (two days or more); each point's title
+    gives the day and the count."""
+    if len({day for day, _ in points}) < 2:
+        return Markup("")
+    width, height, pad = 240, 60, 6
+    days = [day.toordinal() for day, _ in points]
+    low, high = min(days), max(days)
+    peak = max(max(n for _, n in points), 1)
+    coords = [(pad + (width - 2 * pad) * (d - low) / (high - low), height - pad - (height - 2 * pad) * n / peak)
+              for d, (_, n) in zip(days, points, strict=True)]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{day:%a} {day.day} {day:%b %Y}: '
+                   f"{n} upvotes</title></circle>" for (x, y), (day, n) in zip(coords, points, strict=True))
+    return Markup(
+        f'<svg class="digest-chart" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" fill="currentColor" '
+        f'aria-label="Upvotes from {points[0][1]} to {points[-1][1]}">'
+        f'<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="1.5"/>{dots}</svg>'
+    )

@@ -81,9 +81,18 @@ class DigestConfig:
     cache_dir: Path = Path(".cache/digest")
     keyphrases: KeyphraseSettings = field(default_factory=KeyphraseSettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
+    related_papers: int = 5
+    """Nearest papers by embedding listed on each paper page (0: none)."""
+    feed_papers: int = 50
+    """Newest papers in each feed (the site's and each topic's)."""
+    trending_papers: int = 30
+    """Papers on the trending page's overall list; each day lists a fifth as many (at least 3)."""
 
     def __post_init__(self) -> None:
         _check(self.default_year is None or 1900 <= self.default_year <= 2200, "default_year is not a year")
+        _check(0 <= self.related_papers <= 50, "related_papers must be between 0 and 50")
+        _check(self.feed_papers >= 1, "feed_papers must be at least 1")
+        _check(self.trending_papers >= 1, "trending_papers must be at least 1")
 
     def with_dumps(self, dumps: list[Path]) -> DigestConfig:
         return dataclasses.replace(self, dumps=tuple(dumps))

@@ -20,8 +20,10 @@ from urllib.parse import quote_plus
 import jinja2
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
+from slugify import slugify
 
-from .charts import papers_per_month
+from .charts import papers_per_day, papers_per_month, upvote_history
+from .config import DigestConfig
 from .records import Digest, Paper, Topic, display_path
 from .search import layout as search_layout
 from .text import display_segments
@@ -43,6 +45,19 @@ class Paths:
     undated: str = "dates/undated.md"
     quality: str = "quality/index.md"
     search: str = "search/index.md"
+    trending: str = "trending/index.md"
+    organizations: str = "organizations/index.md"
+    feed: str = "feed.xml"
+    json_feed: str = "feed.json"
+
+    @staticmethod
+    def organization(slug: str) -> str:
+        return f"organizations/{slug}.md"
+
+    @staticmethod
+    def beside(page: str, suffix: str) -> str:
+        """A data file next to a generated page, named after it: ``topics/x.md`` → ``topics/x.csv``."""
+        return page.removesuffix(".md") + suffix
 
     @staticmethod
     def paper(paper_id: str) -> str:
@@ -78,19 +93,21 @@ def page_url(src_path: str, use_directory_urls: bool = True) -> str:
     return stem.removesuffix("/index") + "/" if stem.endswith("/index") else f"{stem}/"
 
 
-def render_pages(digest: Digest, site_title: str, root: Path | None = None, use_directory_urls: bool = True
+def render_pages(digest: Digest, config: DigestConfig, root: Path | None = None, use_directory_urls: bool = True
                  ) -> dict[str, str]:
     """Markdown of every generated page, keyed by its path under the docs folder; dump paths are shown
     relative to ``root``."""
-    renderer = _Renderer(digest, site_title, root, use_directory_urls)
+    renderer = _Renderer(digest, config, root, use_directory_urls)
     return dict(sorted(renderer.pages()))
 
 
 class _Renderer:
-    def __init__(self, digest: Digest, site_title: str, root: Path | None, use_directory_urls: bool) -> None:
+    def __init__(self, digest: Digest, config: DigestConfig, root: Path | None, use_directory_urls: bool
+                 ) -> None:
         self.digest = digest
         self.root = root
-        self.site_title = site_title
+        self.config = config
+        self.site_title = config.title
         self.use_directory_urls = use_directory_urls
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -111,18 +128,29 @@ class _Renderer:
         self.months: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
         for day in sorted((d for d in self.days if d), reverse=True):
             self.months[day.year, day.month].append(day)
+        self.organizations = organization_slugs(digest.papers)
+        self.env.filters["paper_by_id"] = self.papers.__getitem__
 
     def pages(self):
-        yield self._render(PATHS.home, "home.md.j2", **self._home())
+        site_feeds = feed_links(f"{self.site_title}: newest papers", PATHS.feed, PATHS.json_feed)
+        yield self._render(PATHS.home, "home.md.j2", feeds=site_feeds, **self._home())
         yield self._render(PATHS.topics, "topics_index.md.j2", letters=self._topics_by_letter())
         for topic in self.digest.topics:
             papers = self._newest_first(topic.paper_ids)
             first_seen = [d for p in papers if (d := next(iter(p.digest_dates), None))]
-            yield self._render(PATHS.topic(topic.id), "topic.md.j2", topic=topic, papers=papers,
+            page = PATHS.topic(topic.id)
+            feeds = feed_links(f"{self.site_title}: {topic.label}", PATHS.beside(page, ".xml"),
+                               PATHS.beside(page, ".json"))
+            yield self._render(page, "topic.md.j2", topic=topic, papers=papers, feeds=feeds,
                                chart=papers_per_month(first_seen))
         for paper in self.digest.papers:
-            yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper)
+            sightings = sorted(paper.sightings, key=lambda s: (s.digest_date or dt.date.max, s.path, s.line))
+            upvotes = [(s.digest_date, s.upvotes) for s in sightings if s.digest_date and s.upvotes is not None]
+            yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper, sightings=sightings,
+                               upvote_chart=upvote_history(upvotes))
         yield from self._date_pages()
+        yield self._render(PATHS.trending, "trending.md.j2", **self._trending())
+        yield from self._organization_pages()
         yield self._render(PATHS.search, "search.md.j2", layout=search_layout(len(self.digest.papers)),
                            topics=sorted(self.digest.topics, key=lambda t: t.label.lower()))
         if self.digest.report is not None:
@@ -140,7 +168,39 @@ class _Renderer:
                                month_name=month_label(year, month), days_in_month=self.months[year, month])
         for year, months in years.items():
             yield self._render(PATHS.year(year), "year.md.j2", year=year, months=months)
-        yield self._render(PATHS.dates, "dates_index.md.j2", years=years, undated=None in self.days)
+        counts = {day: len(papers) for day, papers in self.days.items() if day}
+        yield self._render(PATHS.dates, "dates_index.md.j2", years=years, undated=None in self.days,
+                           calendar=papers_per_day(counts))
+
+    def _trending(self) -> dict:
+        """Papers by upvotes: overall (each paper's highest count) and within each digest day (the count
+        that day's dump gave)."""
+        size = self.config.trending_papers
+        voted = [p for p in self.digest.papers if p.upvotes is not None]
+        overall = sorted(voted, key=lambda p: (-p.upvotes, p.title.lower()))[:size]
+        by_day = []
+        for day in sorted((d for d in self.days if d), reverse=True):
+            that_day = {}
+            for paper in self.days[day]:
+                counts = [s.upvotes for s in paper.sightings if s.digest_date == day and s.upvotes is not None]
+                if counts:
+                    that_day[paper.id] = max(counts)
+            ranked = sorted(that_day, key=lambda pid: (-that_day[pid], self.papers[pid].title.lower()))
+            if ranked:
+                by_day.append((day, [(self.papers[pid], that_day[pid]) for pid in ranked[:max(3, size // 5)]]))
+        return {"overall": overall, "by_day": by_day}
+
+    def _organization_pages(self):
+        papers_of: dict[str, list[str]] = defaultdict(list)
+        for paper in self.digest.papers:
+            if paper.organization:
+                papers_of[paper.organization].append(paper.id)
+        listed = sorted(papers_of, key=lambda name: (-len(papers_of[name]), name.lower()))
+        yield self._render(PATHS.organizations, "organizations.md.j2",
+                           organizations=[(name, len(papers_of[name])) for name in listed])
+        for name in listed:
+            yield self._render(PATHS.organization(self.organizations[name]), "organization.md.j2", name=name,
+                               papers=self._newest_first(papers_of[name]))
 
     def _home(self) -> dict:
         dated = sorted(d for d in self.days if d)
@@ -172,6 +232,7 @@ class _Renderer:
             month_days=lambda year, month: self.months[year, month],
             month_papers=self._month_paper_count,
             topic_for=lambda phrase: topic_for(phrase, self.topic_by_key),
+            organization_slugs=self.organizations,
             **context,
         )
         return path, markdown
@@ -194,6 +255,27 @@ class _Renderer:
             return get_relative_url(page_url(src_path, self.use_directory_urls), here or ".")
 
         return link
+
+
+def feed_links(title: str, atom: str, json_feed: str) -> list[dict[str, str]]:
+    """A page's feeds, for its front matter: the theme announces each with ``<link rel="alternate">``
+    (``href`` is a path under the site root)."""
+    return [{"title": f"{title} (Atom)", "type": "application/atom+xml", "href": atom},
+            {"title": f"{title} (JSON Feed)", "type": "application/feed+json", "href": json_feed}]
+
+
+def organization_slugs(papers: list[Paper]) -> dict[str, str]:
+    """A page name for each organisation, unique even where two names slugify alike."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted({p.organization for p in papers if p.organization}):
+        base = slugify(name, max_length=60, word_boundary=True) or "organization"
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        slugs[name] = slug
+        taken.add(slug)
+    return slugs
 
 
 def format_day(day: dt.date | None) -> str:

@@ -1,5 +1,5 @@
-"""The whole flow: dumps → parse → papers (deduplicated) → keyphrases → topics & dates → pages and the
-search index.
+"""The whole flow: dumps → parse → papers (deduplicated) → keyphrases (and related papers) → topics &
+dates → pages, feeds, exports and the search index.
 
 Each stage is a plain function in its own module; this one only runs them in order and reports.
 """
@@ -15,12 +15,15 @@ from mkdocs.plugins import get_plugin_logger
 
 from .config import DigestConfig
 from .dates import date_entries
+from .export import list_exports
+from .feeds import feed_files
 from .keyphrases import KeyphraseCache, PhraseEmbedder, extract_keyphrases, paper_text
 from .pages import PATHS, page_url, render_pages
 from .papers import merge_entries
 from .parse import read_dumps
 from .quality import QualityReport, quality_report
 from .records import Digest, Paper
+from .related import related_papers
 from .search import lunr_js, search_files
 from .topics import TEXT_KEYS_VERSION, build_topics, text_phrase_keys
 
@@ -61,6 +64,10 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) 
     with _stage("keyphrases", timings):
         embeddings, counts = extract_keyphrases(papers, config.keyphrases, config.cache_dir)
     log.info("Keyphrases: %d from the cache, %d extracted", counts["cached"], counts["extracted"])
+    with _stage("related", timings):
+        related = related_papers(papers, embeddings, config.related_papers)
+        for paper in papers:
+            paper.related = related[paper.id]
     with _stage("topics", timings):
         texts = {paper.id: paper_text(paper) for paper in papers}
         embed_phrases = PhraseEmbedder(config.keyphrases, config.cache_dir)
@@ -78,7 +85,17 @@ def build_pages(digest: Digest, config: DigestConfig, root: Path | None = None, 
                 timings: dict[str, float] | None = None) -> dict[str, str]:
     timings = {} if timings is None else timings
     with _stage("render", timings):
-        return render_pages(digest, config.title, root, use_directory_urls)
+        return render_pages(digest, config, root, use_directory_urls)
+
+
+def build_feeds_and_exports(digest: Digest, config: DigestConfig, site_url: str | None,
+                            use_directory_urls: bool = True, timings: dict[str, float] | None = None
+                            ) -> dict[str, str]:
+    """Atom and JSON feeds (the site's, each topic's), and CSV and BibTeX of each topic and day."""
+    timings = {} if timings is None else timings
+    with _stage("feeds", timings):
+        return {**feed_files(digest, config.title, config.feed_papers, site_url, use_directory_urls),
+                **list_exports(digest, site_url, use_directory_urls)}
 
 
 def build_search(digest: Digest, use_directory_urls: bool = True, timings: dict[str, float] | None = None

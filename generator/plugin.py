@@ -23,11 +23,12 @@ from .compact import compact_html
 from .config import ConfigError, DigestConfig, load_config
 from .export import papers_json
 from .pages import PATHS, TEMPLATES_DIR
-from .pipeline import build_digest, build_pages, build_search
+from .pipeline import build_digest, build_feeds_and_exports, build_pages, build_search
 from .records import Digest
 
 log = get_plugin_logger("digest")
-IN_NAV = frozenset({PATHS.home, PATHS.topics, PATHS.dates, PATHS.search, PATHS.quality})
+IN_NAV = frozenset({PATHS.home, PATHS.topics, PATHS.dates, PATHS.trending, PATHS.organizations, PATHS.search,
+                    PATHS.quality})
 
 
 class GeneratedFile(File):
@@ -85,6 +86,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
         pages["papers.json"] = papers_json(self.digest, self.root, config.use_directory_urls)
+        pages.update(build_feeds_and_exports(self.digest, self.digest_config, config.site_url,
+                                             config.use_directory_urls, self.timings))
         pages.update(build_search(self.digest, config.use_directory_urls, self.timings))
         for path, content in pages.items():
             if files.get_file_from_path(path) is not None:

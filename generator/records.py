@@ -94,6 +94,8 @@ class Paper:
     organization: str | None = None
     keyphrases: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    """Ids of the nearest papers by embedding, nearest first."""
 
     @property
     def digest_dates(self) -> list[dt.date | None]:

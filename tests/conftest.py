@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.utils.yaml import yaml_load
 
 from generator.cli import build_site
 
@@ -23,9 +24,12 @@ SEED_COUNTS = {
     "004_152a2abdf1181b62.txt": 129,
 }
 SEED_DEFAULT_YEAR = 2024
+EXAMPLE_SITE_URL = "https://lab.example.org/digest/"
+"""The example site is built as if published there: its feeds and exports carry absolute links."""
 
 
-def make_project(folder: Path, cache_dir: Path, pages: dict[str, str] | None = None, **digest) -> Path:
+def make_project(folder: Path, cache_dir: Path, pages: dict[str, str] | None = None,
+                 site_url: str | None = None, **digest) -> Path:
     """A project like the repository's, with its own digest settings; returns its mkdocs.yml."""
     folder.mkdir(parents=True, exist_ok=True)
     docs = folder / "pages"
@@ -40,7 +44,9 @@ def make_project(folder: Path, cache_dir: Path, pages: dict[str, str] | None = N
     (folder / "digest.yml").write_text(
         yaml.safe_dump({"cache_dir": str(cache_dir), **digest}, sort_keys=True), encoding="utf-8"
     )
-    mkdocs = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    with (REPO / "mkdocs.yml").open(encoding="utf-8") as file:
+        mkdocs = yaml_load(file)
+    mkdocs["site_url"] = site_url
     mkdocs["docs_dir"] = str(docs)
     mkdocs["theme"]["custom_dir"] = str(REPO / "site_config" / "overrides")
     mkdocs["plugins"] = [{"digest": {"config": str(folder / "digest.yml")}}]
@@ -70,7 +76,8 @@ def seeds_json(seeds_site) -> dict:
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory, keyphrase_cache) -> Path:
     folder = tmp_path_factory.mktemp("example-project")
-    config_file = make_project(folder, keyphrase_cache, dumps=[str(EXAMPLE_DUMPS)], topics={"min_papers": 2})
+    config_file = make_project(folder, keyphrase_cache, dumps=[str(EXAMPLE_DUMPS)], topics={"min_papers": 2},
+                               site_url=EXAMPLE_SITE_URL)
     return build_site(config_file, out=folder / "site")
 
 

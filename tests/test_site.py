@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -21,7 +22,7 @@ from generator.topics import variant_pairs
 
 from .conftest import EXAMPLE_DUMPS, HOSTILE_DUMPS, REPO, SEED_COUNTS, make_project, raw_text
 
-PAPER_KEYS = {"id", "title", "abstract", "url", "keywords", "topics", "digest_dates", "published",
+PAPER_KEYS = {"id", "title", "abstract", "url", "keywords", "topics", "related", "digest_dates", "published",
               "authors_count", "upvotes", "organization", "sources"}
 RAW_KEYS = {"title_raw", "abstract_raw"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -169,7 +170,7 @@ def test_every_date_page_is_linked_from_the_date_indexes(seeds_site, seeds_json)
 def test_navigation_is_home_dates_topics_and_keeps_papers_out(seeds_site):
     html = (seeds_site / "index.html").read_text(encoding="utf-8")
     tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
-    assert tabs == ["Home", "Dates", "Topics", "Search", "About", "Data quality"]
+    assert tabs == ["Home", "Dates", "Topics", "Trending", "Organisations", "Search", "About", "Data quality"]
     primary = html.index("md-nav--primary")
     nav = html[primary: html.index("md-sidebar--secondary", primary)]
     assert re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span[^>]*>\s*([^<]+?)\s*<', nav)[:3] == [
@@ -324,3 +325,69 @@ def test_generated_pages_are_sent_without_indentation_and_hand_written_ones_as_r
     assert '<h1 class="digest-title">' in paper
     about = (example_site / "about" / "index.html").read_text(encoding="utf-8")
     assert "\n  " in about
+
+
+def test_paper_pages_show_where_and_when_each_paper_was_seen(seeds_site, seeds_json):
+    seen_twice = [p for p in seeds_json["papers"] if len(p["sources"]) > 1]
+    assert seen_twice, "the seeds list some papers in several dumps"
+    for paper in seeds_json["papers"]:
+        page = read_page(seeds_site, paper["url"])
+        text = " ".join(page.text)
+        html = (seeds_site / paper["url"] / "index.html").read_text(encoding="utf-8")
+        table = html[html.index('class="digest-provenance"'):]
+        table = table[:table.index("</table>")]
+        assert table.count("<tr>") == 1 + len(paper["sources"])
+        for source in paper["sources"]:
+            cell = html_escape(source["file"], quote=False)
+            assert f"<code>{cell}</code></td><td>{source['line']}</td>" in table
+        dated = sorted(s["date"] for s in paper["sources"] if s["date"])
+        assert "First seen in the digest of" in text if dated else "First seen in an undated dump" in text
+        voted_days = {s["date"] for s in paper["sources"] if s["date"] and s["upvotes"] is not None}
+        charted = "Upvotes in each dump that carries them" in text
+        assert charted == (len(voted_days) >= 2)
+
+
+def test_trending_ranks_papers_by_upvotes_overall_and_per_day(seeds_site, seeds_json):
+    voted = sorted((p for p in seeds_json["papers"] if p["upvotes"] is not None),
+                   key=lambda p: (-p["upvotes"], p["title"].lower()))
+    assert voted, "the rich seed dumps carry upvotes"
+    html = (seeds_site / "trending" / "index.html").read_text(encoding="utf-8")
+    overall = html[html.index('id="overall"'):]
+    overall = overall[:overall.index("</ul>")]
+    listed = re.findall(r'href="\.\./papers/([^/]+)/"', overall)
+    assert listed == [p["id"] for p in voted[:30]]
+    days = re.findall(r'<h2 id="(\d{4}-\d{2}-\d{2})">', html)
+    assert days == sorted(days, reverse=True) and days
+    first_day = html[html.index(f'<h2 id="{days[0]}">'):]
+    first_day = first_day[:first_day.index("</ol>")]
+    counts = [int(n) for n in re.findall(r"▲ (\d+)", first_day)]
+    assert counts == sorted(counts, reverse=True) and 3 <= len(counts) <= 6
+
+
+def test_each_organisation_has_a_page_linked_from_its_papers(seeds_site, seeds_json):
+    named = {}
+    for paper in seeds_json["papers"]:
+        if paper["organization"]:
+            named.setdefault(paper["organization"], []).append(paper["id"])
+    assert named
+    index = linked_urls(seeds_site, "organizations/")
+    pages = {url for url in index if url.startswith("organizations/") and url != "organizations/"}
+    assert len(pages) == len(named)
+    for url in pages:
+        listed = {u.removeprefix("papers/").rstrip("/") for u in linked_urls(seeds_site, url)
+                  if u.startswith("papers/")}
+        assert any(listed == set(ids) for ids in named.values()), url
+    paper = next(p for p in seeds_json["papers"] if p["organization"])
+    assert any(u.startswith("organizations/") for u in linked_urls(seeds_site, paper["url"]))
+
+
+def test_dates_index_shows_a_calendar_of_papers_per_day(seeds_site, seeds_json):
+    html = (seeds_site / "dates" / "index.html").read_text(encoding="utf-8")
+    svg = html[html.index('<svg class="digest-chart digest-calendar"'):]
+    svg = svg[:svg.index("</svg>")]
+    titles = dict(re.findall(r"<title>(\w{3} \d+ \w{3} \d{4}): (\d+) papers?</title>", svg))
+    for day in seeds_json["dates"]:
+        if day["date"]:
+            d = dt.date.fromisoformat(day["date"])
+            assert titles[f"{d:%a} {d.day} {d:%b %Y}"] == str(len(day["papers"]))
+    assert "<script" not in svg

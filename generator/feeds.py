@@ -1,0 +1,135 @@
+"""Stage 7c (beside the pages): digest → feeds of the newest papers, the site's and one per topic, as
+Atom (RFC 4287) and JSON Feed 1.1.
+
+Links are absolute when MkDocs' ``site_url`` is set; otherwise relative to the feed's own address, which
+feed readers resolve as they do any relative link. Ids are ``urn:uuid`` names made from the paper id,
+so they stay the same when the site moves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Callable
+from xml.etree import ElementTree as ET
+
+from mkdocs.utils import get_relative_url
+
+from .pages import PATHS, page_url
+from .records import Digest, Paper
+
+ATOM = "http://www.w3.org/2005/Atom"
+JSON_FEED = "https://jsonfeed.org/version/1.1"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry at all; a dump may hold them, a feed must not."""
+EPOCH = dt.date(1970, 1, 1)
+
+
+def feed_files(digest: Digest, title: str, size: int, site_url: str | None, use_directory_urls: bool = True
+               ) -> dict[str, str]:
+    """Atom and JSON feeds of the ``size`` newest papers: the site's, then each topic's, by path under the
+    site root."""
+    papers = {paper.id: paper for paper in digest.papers}
+    feeds = [(PATHS.feed, PATHS.json_feed, f"{title}: newest papers", PATHS.home, digest.papers)]
+    for topic in digest.topics:
+        page = PATHS.topic(topic.id)
+        feeds.append((PATHS.beside(page, ".xml"), PATHS.beside(page, ".json"), f"{title}: {topic.label}", page,
+                      [papers[i] for i in topic.paper_ids]))
+    labels = {topic.id: topic.label for topic in digest.topics}
+    files = {}
+    for atom_path, json_path, feed_title, page, members in feeds:
+        newest = newest_papers(members, size)
+        atom_link = _linker(atom_path, site_url, use_directory_urls)
+        json_link = _linker(json_path, site_url, use_directory_urls)
+        files[atom_path] = atom_feed(feed_title, newest, labels, atom_link, page, atom_path, author=title)
+        files[json_path] = json_feed(feed_title, newest, labels, json_link, page, json_path)
+    return files
+
+
+def newest_papers(papers: list[Paper], size: int) -> list[Paper]:
+    """Newest first by the last digest day each appeared in (undated last), then by title."""
+    newest = sorted(papers, key=lambda p: (-(p.latest_date or dt.date.min).toordinal(), p.title.lower(), p.id))
+    return newest[:size]
+
+
+def atom_feed(title: str, papers: list[Paper], labels: dict[str, str], link: Callable[[str], str], page: str,
+              path: str, author: str) -> str:
+    feed = ET.Element("feed", xmlns=ATOM)
+    _text(feed, "title", title)
+    _text(feed, "id", _urn(f"feed/{path}"))
+    _text(feed, "updated", _timestamp(_feed_updated(papers)))
+    ET.SubElement(feed, "link", rel="self", type="application/atom+xml", href=link(path))
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=link(page))
+    ET.SubElement(ET.SubElement(feed, "author"), "name").text = _xml(author)
+    _text(feed, "generator", "Paper Digest")
+    for paper in papers:
+        entry = ET.SubElement(feed, "entry")
+        _text(entry, "title", paper.title)
+        _text(entry, "id", _urn(f"paper/{paper.id}"))
+        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=link(PATHS.paper(paper.id)))
+        _text(entry, "updated", _timestamp(_updated(paper)))
+        if paper.published:
+            _text(entry, "published", _timestamp(paper.published))
+        for topic_id in paper.topics:
+            if topic_id in labels:
+                ET.SubElement(entry, "category", term=topic_id, label=_xml(labels[topic_id]))
+        summary = _text(entry, "summary", paper.abstract)
+        summary.set("type", "text")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def json_feed(title: str, papers: list[Paper], labels: dict[str, str], link: Callable[[str], str], page: str,
+              path: str) -> str:
+    items = []
+    for paper in papers:
+        item = {"id": _urn(f"paper/{paper.id}"), "url": link(PATHS.paper(paper.id)), "title": paper.title,
+                "content_text": paper.abstract, "date_modified": _timestamp(_updated(paper))}
+        if paper.published:
+            item["date_published"] = _timestamp(paper.published)
+        tags = [labels[t] for t in paper.topics if t in labels]
+        if tags:
+            item["tags"] = tags
+        items.append(item)
+    feed = {"version": JSON_FEED, "title": title, "home_page_url": link(page), "feed_url": link(path),
+            "items": items}
+    return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+
+
+def _linker(feed_path: str, site_url: str | None, use_directory_urls: bool) -> Callable[[str], str]:
+    """Links to generated pages and files: absolute under ``site_url``, else relative to the feed."""
+    def link(src_path: str) -> str:
+        target = page_url(src_path, use_directory_urls) if src_path.endswith(".md") else src_path
+        if site_url:
+            return site_url.rstrip("/") + "/" + target
+        return get_relative_url(target or ".", feed_path)
+
+    return link
+
+
+def _updated(paper: Paper) -> dt.date:
+    return paper.latest_date or paper.published or EPOCH
+
+
+def _feed_updated(papers: list[Paper]) -> dt.date:
+    return max((_updated(p) for p in papers), default=EPOCH)
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _urn(name: str) -> str:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"paper-digest:{name}").urn
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = _xml(text)
+    return element
