@@ -274,3 +274,67 @@ def test_searching_hostile_titles_shows_them_as_text_and_runs_nothing(page, host
     page.locator("#search-results .digest-result__snippet").first.wait_for(timeout=20_000)
     assert page.locator("#search-results script, #search-results img").count() == 0
     assert page.dialogs == []
+
+
+def _contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two computed CSS colours: rgb()/rgba(), or color(srgb r g b) from color-mix."""
+    def luminance(colour: str) -> float:
+        inside = colour[colour.index("(") + 1:colour.index(")")]
+        if colour.startswith("color(srgb"):
+            channels = [float(c) for c in inside.split()[1:4]]
+        else:
+            channels = [float(c) / 255 for c in inside.split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted([luminance(first), luminance(second)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_every_kind_of_page_loads_nothing_from_another_host(page, site_url, seeds_json):
+    """Fonts, scripts and styles come from the site itself: any request elsewhere is failed and counted."""
+    refused = []
+
+    def only_local(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", None):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    paper = next(p for p in seeds_json["papers"] if p["organization"] and p["related"])
+    topic, day = seeds_json["topics"][0], next(d for d in seeds_json["dates"] if d["date"])
+    for url in ["", "dates/", day["url"], "topics/", topic["url"], paper["url"], "trending/", "organizations/",
+                "search/?q=mixture+of+experts", "quality/", "about/", "404.html"]:
+        page.goto(site_url + url)
+        page.wait_for_load_state("networkidle")
+    page.goto(site_url + paper["url"])
+    organization = page.locator('.digest-facts a[href*="organizations/"]')
+    organization.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1.digest-title").text_content() == paper["organization"]
+    assert refused == [] and page.foreign_requests == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_charts_read_in_light_and_dark_mode(browser, site_url, seeds_json, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    topic = max(seeds_json["topics"], key=lambda t: len(t["papers"]))
+    for url, selector in [("dates/", "svg.digest-calendar"), (topic["url"], "svg.digest-chart")]:
+        page.goto(site_url + url)
+        chart = page.locator(selector).first
+        assert chart.is_visible()
+        colour, background = chart.evaluate("""svg => {
+            const fill = getComputedStyle(svg).color;
+            let node = svg, bg = "rgba(0, 0, 0, 0)";
+            while (node && (bg === "rgba(0, 0, 0, 0)" || bg === "transparent")) {
+                bg = getComputedStyle(node).backgroundColor; node = node.parentElement;
+            }
+            return [fill, bg];
+        }""")
+        assert _contrast(colour, background) >= 4.5, (scheme, url, colour, background)
+    assert (page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)") == (
+        scheme == "light")
+    context.close()
