@@ -192,6 +192,20 @@ def looks_like_organization(text: str) -> bool:
     return len(text) <= ORGANIZATION_MAX_CHARS and not _SENTENCE_END.search(text)
 
 
+def organization_name(text: str) -> str:
+    """The organisation's name from its line. A listing writes the organisation's account name (the alt
+    text of its avatar) before its name, "nvidia NVIDIA", "aiforscience AI for Science Lab"; the account
+    name is dropped when its letters and the name's begin alike. Where they do not, the line stays whole
+    ("deepmind Google DeepMind"): better an extra word than a lost one."""
+    account, _, name = text.partition(" ")
+    letters = re.sub(r"[\W_]+", "", account).lower()
+    name_letters = re.sub(r"[\W_]+", "", name).lower()
+    alike = name_letters.startswith(letters) or letters.startswith(name_letters)
+    if len(letters) >= 2 and name_letters and alike:
+        return name.strip()
+    return text
+
+
 class _Assembler:
     """Walks classified lines and groups them into entries, reporting what does not fit."""
 
@@ -246,7 +260,7 @@ class _Assembler:
         following = self._next(index)
         metadata_follows = following is not None and following.kind in (Kind.AUTHORS, Kind.SEPARATOR)
         if current is not None and metadata_follows and looks_like_organization(line.text):
-            current.organization = line.text
+            current.organization = organization_name(line.text)
             return
         if current is not None and not current.abstract:
             title_follows = following is not None and following.kind is Kind.TEXT

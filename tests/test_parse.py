@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.parse import parse_dump, parse_text, read_dumps
+from generator.parse import organization_name, parse_dump, parse_text, read_dumps
 from generator.records import PartialDate
 
 from .conftest import SEED_COUNTS, SEEDS
@@ -60,7 +60,7 @@ def test_rich_layout_metadata(seed_dumps):
     assert (drbert.authors_count, drbert.published, drbert.upvotes) == (2, PartialDate(1, 28, 2024), None)
     with_org = [e for e in entries.values() if e.organization]
     assert [(e.organization, e.published, e.upvotes, e.authors_count) for e in with_org] == [
-        ("nvidia NVIDIA", PartialDate(9, 26, None), 4, None)
+        ("NVIDIA", PartialDate(9, 26, None), 4, None)
     ]
     upvoted = [e for e in entries.values() if e.upvotes]
     assert {(e.published.year is None) for e in upvoted} == {True, False}
@@ -110,7 +110,7 @@ def test_rich_entries_mix_with_plain_ones_and_short_abstracts():
     dump = _dump(text)
     rich, plain, rich_two = dump.entries
     assert (rich.organization, rich.authors_count, rich.published, rich.upvotes) == (
-        "acme ACME Lab", 3, PartialDate(3, 2), 12)
+        "ACME Lab", 3, PartialDate(3, 2), 12)
     assert (plain.title, plain.abstract, plain.published) == ("Plain One", "We show it. It works.", None)
     assert rich_two.published == PartialDate(2, 1, 2023)
     assert dump.problems == []
@@ -134,3 +134,13 @@ def test_missing_dump_path_is_reported(tmp_path):
     dumps, problems = read_dumps([tmp_path / "nope.txt"])
     assert dumps == []
     assert [p.message for p in problems] == ["no such dump file or folder"]
+
+
+def test_organization_line_drops_the_account_name_only_when_it_matches():
+    assert organization_name("nvidia NVIDIA") == "NVIDIA"
+    assert organization_name("aiforscience AI for Science Lab") == "AI for Science Lab"
+    assert organization_name("deepseek-ai DeepSeek") == "DeepSeek"
+    assert organization_name("Qwen Qwen") == "Qwen"
+    assert organization_name("deepmind Google DeepMind") == "deepmind Google DeepMind"
+    assert organization_name("NVIDIA") == "NVIDIA"
+    assert organization_name("a Apple") == "a Apple"
