@@ -50,7 +50,7 @@ def test_same_paper_in_two_dumps_is_one_paper_with_both_days_and_richest_metadat
     assert paper.digest_dates == [dt.date(2025, 3, 1), dt.date(2025, 3, 5)]
     assert paper.abstract.endswith("Extra sentence.")
     assert paper.title == "A paper — part one"
-    assert (paper.authors_count, paper.upvotes, paper.organization) == (4, 9, "acme ACME")
+    assert (paper.authors_count, paper.upvotes, paper.organization) == (4, 9, "ACME")
     assert paper.published == dt.date(2025, 2, 20)
     assert [(s.path, s.line) for s in paper.sightings] == [("2025-03-01.txt", 3), ("2025-03-05.txt", 3)]
 

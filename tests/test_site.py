@@ -20,7 +20,7 @@ from generator.cli import SiteFolderError, build_site
 from generator.text import display_segments
 from generator.topics import variant_pairs
 
-from .conftest import EXAMPLE_DUMPS, HOSTILE_DUMPS, REPO, SEED_COUNTS, make_project, raw_text
+from .conftest import EXAMPLE_DUMPS, EXAMPLE_SITE_URL, HOSTILE_DUMPS, REPO, SEED_COUNTS, make_project, raw_text
 
 PAPER_KEYS = {"id", "title", "abstract", "url", "keywords", "topics", "related", "digest_dates", "published",
               "authors_count", "upvotes", "organization", "sources"}
@@ -222,8 +222,9 @@ def test_example_dumps_build_with_dates_from_file_names_and_merged_duplicates(ex
 @pytest.mark.parametrize("dumps", [EXAMPLE_DUMPS, HOSTILE_DUMPS], ids=["example", "hostile"])
 def test_same_input_builds_the_same_site_byte_for_byte(tmp_path, keyphrase_cache, request, dumps):
     built = request.getfixturevalue("example_site" if dumps == EXAMPLE_DUMPS else "hostile_site")
+    site_url = EXAMPLE_SITE_URL if dumps == EXAMPLE_DUMPS else None
     config_file = make_project(tmp_path / "again", keyphrase_cache, dumps=[str(dumps)],
-                               topics={"min_papers": 2})
+                               topics={"min_papers": 2}, site_url=site_url)
     again = build_site(config_file, out=tmp_path / "again" / "site")
     first, second = _snapshot(built), _snapshot(again)
     assert first.keys() == second.keys()
