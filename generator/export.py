@@ -71,7 +71,7 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-CSV_COLUMNS = ("title", "date", "link", "id", "upvotes", "organization")
+CSV_COLUMNS = ("title", "date", "link", "upvotes", "organization")
 _SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is run as a formula by spreadsheet programs; such cells get a
 leading apostrophe (OWASP's advice on CSV injection), which those programs show as text."""
@@ -107,22 +107,21 @@ def csv_text(rows: list[tuple[Paper, dt.date | None]], link) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for paper, day in rows:
-        writer.writerow([_cell(paper.title), _iso(day) or "", link(paper), paper.id,
+        writer.writerow([_cell(paper.title), _iso(day) or "", link(paper),
                          "" if paper.upvotes is None else paper.upvotes, _cell(paper.organization or "")])
     return out.getvalue()
 
 
 def bibtex_text(rows: list[tuple[Paper, dt.date | None]], link) -> str:
-    """``@misc`` entries (biblatex fields ``date`` and ``url``, with ``year`` and ``month`` for BibTeX):
-    the title in double braces, so styles keep its capitals, with TeX's special characters escaped."""
+    """``@misc`` entries keyed by paper id (biblatex fields ``date`` and ``url``, with ``year`` and ``month``
+    for BibTeX): the title in double braces, so styles keep its capitals, with TeX's special characters
+    escaped."""
     entries = []
     for paper, day in rows:
         fields = [("title", "{" + bibtex_escape(paper.title) + "}")]
         if day:
             fields += [("date", day.isoformat()), ("year", str(day.year)), ("month", MONTHS[day.month - 1])]
-        fields += [("url", link(paper)), ("howpublished", r"\url{" + link(paper) + "}")]
-        if paper.organization:
-            fields.append(("institution", bibtex_escape(paper.organization)))
+        fields.append(("url", link(paper)))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@misc{{{paper.id},\n{body}\n}}\n")
     return "\n".join(entries)

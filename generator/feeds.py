@@ -1,5 +1,6 @@
-"""Stage 7c (beside the pages): digest → feeds of the newest papers, the site's and one per topic, as
-Atom (RFC 4287) and JSON Feed 1.1.
+"""Stage 7c (beside the pages): digest → feeds of the newest papers: the site's as Atom (RFC 4287) and
+JSON Feed 1.1, and one per topic as Atom (a JSON copy of each would add a fifth to the feeds' bytes for
+readers that all take Atom).
 
 Links are absolute when MkDocs' ``site_url`` is set; otherwise relative to the feed's own address, which
 feed readers resolve as they do any relative link. Ids are ``urn:uuid`` names made from the paper id,
@@ -29,22 +30,24 @@ EPOCH = dt.date(1970, 1, 1)
 
 def feed_files(digest: Digest, title: str, size: int, site_url: str | None, use_directory_urls: bool = True
                ) -> dict[str, str]:
-    """Atom and JSON feeds of the ``size`` newest papers: the site's, then each topic's, by path under the
-    site root."""
+    """Feeds of the ``size`` newest papers, the site's (Atom, JSON Feed) and each topic's (Atom), by path
+    under the site root."""
     papers = {paper.id: paper for paper in digest.papers}
-    feeds = [(PATHS.feed, PATHS.json_feed, f"{title}: newest papers", PATHS.home, digest.papers)]
+    labels = {topic.id: topic.label for topic in digest.topics}
+
+    def link(path: str) -> Callable[[str], str]:
+        return _linker(path, site_url, use_directory_urls)
+
+    name, newest, home = f"{title}: newest papers", newest_papers(digest.papers, size), PATHS.home
+    files = {
+        PATHS.feed: atom_feed(name, newest, labels, link(PATHS.feed), home, PATHS.feed, title),
+        PATHS.json_feed: json_feed(name, newest, labels, link(PATHS.json_feed), home, PATHS.json_feed),
+    }
     for topic in digest.topics:
         page = PATHS.topic(topic.id)
-        feeds.append((PATHS.beside(page, ".xml"), PATHS.beside(page, ".json"), f"{title}: {topic.label}", page,
-                      [papers[i] for i in topic.paper_ids]))
-    labels = {topic.id: topic.label for topic in digest.topics}
-    files = {}
-    for atom_path, json_path, feed_title, page, members in feeds:
-        newest = newest_papers(members, size)
-        atom_link = _linker(atom_path, site_url, use_directory_urls)
-        json_link = _linker(json_path, site_url, use_directory_urls)
-        files[atom_path] = atom_feed(feed_title, newest, labels, atom_link, page, atom_path, author=title)
-        files[json_path] = json_feed(feed_title, newest, labels, json_link, page, json_path)
+        path = PATHS.beside(page, ".xml")
+        members = newest_papers([papers[i] for i in topic.paper_ids], size)
+        files[path] = atom_feed(f"{title}: {topic.label}", members, labels, link(path), page, path, title)
     return files
 
 

@@ -139,8 +139,7 @@ class _Renderer:
             papers = self._newest_first(topic.paper_ids)
             first_seen = [d for p in papers if (d := next(iter(p.digest_dates), None))]
             page = PATHS.topic(topic.id)
-            feeds = feed_links(f"{self.site_title}: {topic.label}", PATHS.beside(page, ".xml"),
-                               PATHS.beside(page, ".json"))
+            feeds = feed_links(f"{self.site_title}: {topic.label}", PATHS.beside(page, ".xml"))
             yield self._render(page, "topic.md.j2", topic=topic, papers=papers, feeds=feeds,
                                chart=papers_per_month(first_seen))
         for paper in self.digest.papers:
@@ -257,11 +256,13 @@ class _Renderer:
         return link
 
 
-def feed_links(title: str, atom: str, json_feed: str) -> list[dict[str, str]]:
+def feed_links(title: str, atom: str, json_feed: str | None = None) -> list[dict[str, str]]:
     """A page's feeds, for its front matter: the theme announces each with ``<link rel="alternate">``
     (``href`` is a path under the site root)."""
-    return [{"title": f"{title} (Atom)", "type": "application/atom+xml", "href": atom},
-            {"title": f"{title} (JSON Feed)", "type": "application/feed+json", "href": json_feed}]
+    links = [{"title": f"{title} (Atom)", "type": "application/atom+xml", "href": atom}]
+    if json_feed:
+        links.append({"title": f"{title} (JSON Feed)", "type": "application/feed+json", "href": json_feed})
+    return links
 
 
 def organization_slugs(papers: list[Paper]) -> dict[str, str]:

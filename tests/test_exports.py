@@ -35,9 +35,11 @@ def test_every_topic_and_day_page_links_its_csv_and_bibtex(seeds_site, seeds_jso
         name = stem.rsplit("/", 1)[-1]
         assert f'href="../{name}.csv"' in html and f'href="../{name}.bib"' in html
         rows = _rows(seeds_site / f"{stem}.csv")
-        assert sorted(row["id"] for row in rows) == sorted(listing["papers"])
+        by_url = {papers[pid]["url"]: papers[pid] for pid in listing["papers"]}
+        assert sorted(row["link"] for row in rows) == sorted(by_url)
         for row in rows:
-            assert row["title"] == papers[row["id"]]["title"] and row["link"] == papers[row["id"]]["url"]
+            assert row["title"] == by_url[row["link"]]["title"]
+            assert row["upvotes"] == str(by_url[row["link"]]["upvotes"] or "")
         library = bibtexparser.parse_string((seeds_site / f"{stem}.bib").read_text(encoding="utf-8"))
         assert not library.failed_blocks
         assert sorted(entry.key for entry in library.entries) == sorted(listing["papers"])
@@ -59,7 +61,7 @@ def test_text_that_tex_or_a_spreadsheet_would_run_is_escaped():
                   organization="@Lab")
     rows = list(csv.reader(io.StringIO(csv_text([(paper, dt.date(2025, 3, 4))], lambda p: "papers/p1/"))))
     assert rows[0] == list(CSV_COLUMNS)
-    assert rows[1][0] == "'" + paper.title and rows[1][5] == "'@Lab" and rows[1][1] == "2025-03-04"
+    assert rows[1][0] == "'" + paper.title and rows[1][4] == "'@Lab" and rows[1][1] == "2025-03-04"
     text = bibtex_text([(paper, dt.date(2025, 3, 4))], lambda p: "https://x.org/papers/p1/")
     entry = bibtexparser.parse_string(text).entries[0]
     assert _unescape(entry["title"][1:-1]) == paper.title

@@ -69,7 +69,7 @@ def test_each_topic_has_a_feed_of_its_papers_announced_on_its_page(seeds_site, s
     for topic in seeds_json["topics"][:10]:
         page = _site_file(seeds_site, topic["url"], "")
         links = _alternates(page)
-        assert [link["type"] for link in links] == ["application/atom+xml", "application/feed+json"]
+        assert [link["type"] for link in links] == ["application/atom+xml"]
         atom_url = urljoin(LOCAL + topic["url"], links[0]["href"])
         feed = _parse(_site_file(seeds_site, atom_url, LOCAL).read_bytes(), atom_url)
         assert not feed.bozo, feed.get("bozo_exception")
@@ -78,9 +78,6 @@ def test_each_topic_has_a_feed_of_its_papers_announced_on_its_page(seeds_site, s
         assert {e.title for e in feed.entries} <= expected
         assert len(feed.entries) == min(50, len(expected))
         assert all(topic["label"] in [t.label for t in e.tags] for e in feed.entries)
-        json_url = urljoin(LOCAL + topic["url"], links[1]["href"])
-        items = json.loads(_site_file(seeds_site, json_url, LOCAL).read_text(encoding="utf-8"))["items"]
-        assert [i["title"] for i in items] == [e.title for e in feed.entries]
 
 
 def test_home_page_announces_the_site_feeds_and_other_pages_none(seeds_site):
