@@ -2,7 +2,8 @@
 
 For each N: the cold build (empty keyphrase cache), the warm build (cache full), and the increment (a
 warm site plus one new dump of 50 papers), each with its seconds and stage times (parse, keyphrases,
-topics, render, and MkDocs: the rest); then the peak memory of the three and the site's size per paper.
+related, topics, render, feeds and exports, search, and MkDocs: the rest); then the peak memory of the
+three and the site's size per paper.
 Each N runs in its own process, so peak memory is its own.
 
     .venv/bin/python bench/build.py [N ...]          (default: 2000 5000 20000)
