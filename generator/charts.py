@@ -89,7 +89,7 @@ def papers_per_day(counts: dict[dt.date, int]) -> Markup:
             months.append(f'<text x="{x}" y="{top - 4}" font-size="9">{day:%b}</text>')
     labels = "".join(f'<text x="0" y="{top + d * (CELL + CELL_GAP) + CELL - 2}" font-size="9">{name}</text>'
                      for d, name in WEEKDAY_LABELS.items())
-    width, height = left + weeks * (CELL + CELL_GAP), top + 7 * (CELL + CELL_GAP)
+    width, height = left + max(weeks, 3) * (CELL + CELL_GAP), top + 7 * (CELL + CELL_GAP)
     total = sum(counts.values())
     return Markup(
         f'<svg class="digest-chart digest-calendar" role="img" width="{width}" height="{height}" '
