@@ -20,7 +20,6 @@ from urllib.parse import quote_plus
 import jinja2
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
-from slugify import slugify
 
 from .charts import papers_per_day, papers_per_month, upvote_history
 from .config import DigestConfig
@@ -28,6 +27,7 @@ from .records import Digest, Paper, Topic, display_path
 from .search import layout as search_layout
 from .text import display_segments
 from .topics import topic_for, topics_by_key
+from .trending import organization_slugs, papers_by_organization, trending
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 HOME_TOPIC_COUNT = 15
@@ -148,7 +148,8 @@ class _Renderer:
             yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper, sightings=sightings,
                                upvote_chart=upvote_history(upvotes))
         yield from self._date_pages()
-        yield self._render(PATHS.trending, "trending.md.j2", **self._trending())
+        ranked = trending(self.digest.papers, self.config.trending_papers)
+        yield self._render(PATHS.trending, "trending.md.j2", overall=ranked.overall, by_day=ranked.by_day)
         yield from self._organization_pages()
         yield self._render(PATHS.search, "search.md.j2", layout=search_layout(len(self.digest.papers)),
                            topics=sorted(self.digest.topics, key=lambda t: t.label.lower()))
@@ -171,35 +172,13 @@ class _Renderer:
         yield self._render(PATHS.dates, "dates_index.md.j2", years=years, undated=None in self.days,
                            calendar=papers_per_day(counts))
 
-    def _trending(self) -> dict:
-        """Papers by upvotes: overall (each paper's highest count) and within each digest day (the count
-        that day's dump gave)."""
-        size = self.config.trending_papers
-        voted = [p for p in self.digest.papers if p.upvotes is not None]
-        overall = sorted(voted, key=lambda p: (-p.upvotes, p.title.lower()))[:size]
-        by_day = []
-        for day in sorted((d for d in self.days if d), reverse=True):
-            that_day = {}
-            for paper in self.days[day]:
-                counts = [s.upvotes for s in paper.sightings if s.digest_date == day and s.upvotes is not None]
-                if counts:
-                    that_day[paper.id] = max(counts)
-            ranked = sorted(that_day, key=lambda pid: (-that_day[pid], self.papers[pid].title.lower()))
-            if ranked:
-                by_day.append((day, [(self.papers[pid], that_day[pid]) for pid in ranked[:max(3, size // 5)]]))
-        return {"overall": overall, "by_day": by_day}
-
     def _organization_pages(self):
-        papers_of: dict[str, list[str]] = defaultdict(list)
-        for paper in self.digest.papers:
-            if paper.organization:
-                papers_of[paper.organization].append(paper.id)
-        listed = sorted(papers_of, key=lambda name: (-len(papers_of[name]), name.lower()))
+        groups = papers_by_organization(self.digest.papers)
         yield self._render(PATHS.organizations, "organizations.md.j2",
-                           organizations=[(name, len(papers_of[name])) for name in listed])
-        for name in listed:
+                           organizations=[(name, len(papers)) for name, papers in groups.items()])
+        for name, papers in groups.items():
             yield self._render(PATHS.organization(self.organizations[name]), "organization.md.j2", name=name,
-                               papers=self._newest_first(papers_of[name]))
+                               papers=self._newest_first([p.id for p in papers]))
 
     def _home(self) -> dict:
         dated = sorted(d for d in self.days if d)
@@ -263,20 +242,6 @@ def feed_links(title: str, atom: str, json_feed: str | None = None) -> list[dict
     if json_feed:
         links.append({"title": f"{title} (JSON Feed)", "type": "application/feed+json", "href": json_feed})
     return links
-
-
-def organization_slugs(papers: list[Paper]) -> dict[str, str]:
-    """A page name for each organisation, unique even where two names slugify alike."""
-    slugs: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in sorted({p.organization for p in papers if p.organization}):
-        base = slugify(name, max_length=60, word_boundary=True) or "organization"
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        slugs[name] = slug
-        taken.add(slug)
-    return slugs
 
 
 def format_day(day: dt.date | None) -> str:
