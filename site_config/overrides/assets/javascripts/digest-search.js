@@ -12,7 +12,7 @@
   var PAGE_SIZE = 20;
   var SNIPPET_CHARS = 220;
   var ABSTRACT_WEIGHT = 1;
-  var LIKELY_TITLES = 4;
+  var LIKELY_TITLES = 2;
 
   var root = document.getElementById("digest-search");
   if (!root || typeof lunr === "undefined") return;
@@ -345,6 +345,8 @@
     }
     status.textContent = "Searching…";
     performance.mark("digest-search:query");
+    dropWaitingPages();
+    searching += 1;
     return scoreAll(words).then(function (scores) {
       return ready.then(function (loaded) {
         if (current !== run) return;
@@ -358,6 +360,9 @@
       });
     }).catch(function (error) {
       if (current === run) status.textContent = "Search is unavailable: " + error.message;
+    }).then(function () {
+      searching -= 1;
+      nextPage();
     });
   }
 
@@ -436,14 +441,22 @@
     return item;
   }
 
-  /* Paper pages for snippets are fetched two at a time, so that the index files a next query needs
-   * never wait behind them for a connection. */
-  var abstracts = new Map(), waiting = [], inFlight = 0;
+  /* Paper pages for snippets are fetched two at a time, and none starts while a query's own files
+   * load, so that those never wait behind them for a connection. A new query drops the pages that the
+   * results it replaces were still waiting for. */
+  var abstracts = new Map(), waiting = [], inFlight = 0, searching = 0;
   function fetchPage(url) {
     return new Promise(function (resolve) { waiting.push([url, resolve]); nextPage(); });
   }
+  function dropWaitingPages() {
+    waiting.forEach(function (job) {
+      abstracts.delete(job[0].href);
+      job[1](null);
+    });
+    waiting = [];
+  }
   function nextPage() {
-    if (inFlight >= 2 || !waiting.length) return;
+    if (inFlight >= 2 || searching || !waiting.length) return;
     var job = waiting.shift();
     inFlight += 1;
     fetch(job[0], { priority: "low" }).then(function (response) { return response.text(); })
@@ -454,12 +467,13 @@
     if (!abstracts.has(url.href)) {
       abstracts.set(url.href, fetchPage(url)
         .then(function (html) {
+          if (html === null) return null;
           var page = new DOMParser().parseFromString(html, "text/html");
           var abstract = page.querySelector(".digest-abstract");
           return abstract ? abstract.textContent.trim() : "";
         }).catch(function () { return ""; }));
     }
-    abstracts.get(url.href).then(function (text) { fillMarked(element, snippetOf(text)); });
+    abstracts.get(url.href).then(function (text) { if (text !== null) fillMarked(element, snippetOf(text)); });
   }
 
   function snippetOf(text) {
