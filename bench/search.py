@@ -169,11 +169,7 @@ def measure(browser, base: str, engine: str) -> dict:
     """One fresh page: the first result's time and the later queries' times, with no listener on the
     page's requests (the driver's network events cost the page tens of milliseconds)."""
     spec = ENGINES[engine]
-    context = browser.new_context()
-    page = context.new_page()
-    page.add_init_script(f"window.__resultSelector = {spec['result']!r};" + WATCH)
-    page.goto(base + spec["path"].format(q=FIRST_QUERY.replace(" ", "+")))
-    page.wait_for_function("window.__firstResult !== null", timeout=180_000)
+    context, page = _open_search(browser, base, engine)
     first_ms = page.evaluate("window.__firstResult")
     page.wait_for_load_state("networkidle")
     later = [(page.evaluate(TYPE_QUERY, [spec["result"], spec["input"], query]), query)
@@ -182,17 +178,24 @@ def measure(browser, base: str, engine: str) -> dict:
     return {"first_ms": first_ms, "later_ms": later}
 
 
-def transferred_before_first_result(browser, base: str, engine: str) -> int:
-    """Bytes of every response finished before the first result (compressed bodies and headers, workers
-    included), from a page of its own."""
+def _open_search(browser, base: str, engine: str, on_request_finished=None):
+    """A fresh context (empty cache) on the search page with the first query, once its first result shows."""
     spec = ENGINES[engine]
     context = browser.new_context()
     page = context.new_page()
     page.add_init_script(f"window.__resultSelector = {spec['result']!r};" + WATCH)
-    finished = []
-    page.on("requestfinished", lambda request: finished.append(request))
+    if on_request_finished is not None:
+        page.on("requestfinished", on_request_finished)
     page.goto(base + spec["path"].format(q=FIRST_QUERY.replace(" ", "+")))
     page.wait_for_function("window.__firstResult !== null", timeout=180_000)
+    return context, page
+
+
+def transferred_before_first_result(browser, base: str, engine: str) -> int:
+    """Bytes of every response finished before the first result (compressed bodies and headers, workers
+    included), from a page of its own."""
+    finished = []
+    context, page = _open_search(browser, base, engine, lambda request: finished.append(request))
     first_ms, origin = page.evaluate("[window.__firstResult, performance.timeOrigin]")
     transferred = 0
     for request in finished:

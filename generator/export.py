@@ -13,8 +13,8 @@ import json
 import re
 from pathlib import Path
 
-from .pages import PATHS, page_url
-from .records import Digest, Paper, display_path
+from .pages import PATHS, page_url, published_url
+from .records import Digest, Paper, display_path, newest_first
 
 
 def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> str:
@@ -87,11 +87,11 @@ def list_exports(digest: Digest, site_url: str | None, use_directory_urls: bool 
 
     def link(paper: Paper) -> str:
         url = page_url(PATHS.paper(paper.id), use_directory_urls)
-        return site_url.rstrip("/") + "/" + url if site_url else url
+        return published_url(site_url, url) if site_url else url
 
     lists: list[tuple[str, list[tuple[Paper, dt.date | None]]]] = []
     for topic in digest.topics:
-        listed = sorted((papers[i] for i in topic.paper_ids), key=_newest_first)
+        listed = newest_first(papers[i] for i in topic.paper_ids)
         lists.append((PATHS.topic(topic.id), [(p, p.latest_date) for p in listed]))
     for day, on_day in sorted(digest.papers_by_date().items(), key=lambda item: item[0] or dt.date.max):
         lists.append((PATHS.day(day), [(p, day) for p in sorted(on_day, key=lambda p: p.title.lower())]))
@@ -133,7 +133,3 @@ def bibtex_escape(text: str) -> str:
 
 def _cell(text: str) -> str:
     return "'" + text if text.startswith(_SPREADSHEET_FORMULA) else text
-
-
-def _newest_first(paper: Paper) -> tuple:
-    return (-(paper.latest_date or dt.date.min).toordinal(), paper.title.lower())

@@ -18,8 +18,8 @@ from xml.etree import ElementTree as ET
 
 from mkdocs.utils import get_relative_url
 
-from .pages import PATHS, page_url
-from .records import Digest, Paper
+from .pages import PATHS, page_url, published_url
+from .records import Digest, Paper, newest_first
 
 ATOM = "http://www.w3.org/2005/Atom"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
@@ -38,7 +38,7 @@ def feed_files(digest: Digest, title: str, size: int, site_url: str | None, use_
     def link(path: str) -> Callable[[str], str]:
         return _linker(path, site_url, use_directory_urls)
 
-    name, newest, home = f"{title}: newest papers", newest_papers(digest.papers, size), PATHS.home
+    name, newest, home = f"{title}: newest papers", newest_first(digest.papers)[:size], PATHS.home
     files = {
         PATHS.feed: atom_feed(name, newest, labels, link(PATHS.feed), home, PATHS.feed, title),
         PATHS.json_feed: json_feed(name, newest, labels, link(PATHS.json_feed), home, PATHS.json_feed),
@@ -46,15 +46,9 @@ def feed_files(digest: Digest, title: str, size: int, site_url: str | None, use_
     for topic in digest.topics:
         page = PATHS.topic(topic.id)
         path = PATHS.beside(page, ".xml")
-        members = newest_papers([papers[i] for i in topic.paper_ids], size)
+        members = newest_first(papers[i] for i in topic.paper_ids)[:size]
         files[path] = atom_feed(f"{title}: {topic.label}", members, labels, link(path), page, path, title)
     return files
-
-
-def newest_papers(papers: list[Paper], size: int) -> list[Paper]:
-    """Newest first by the last digest day each appeared in (undated last), then by title."""
-    newest = sorted(papers, key=lambda p: (-(p.latest_date or dt.date.min).toordinal(), p.title.lower(), p.id))
-    return newest[:size]
 
 
 def atom_feed(title: str, papers: list[Paper], labels: dict[str, str], link: Callable[[str], str], page: str,
@@ -106,7 +100,7 @@ def _linker(feed_path: str, site_url: str | None, use_directory_urls: bool) -> C
     def link(src_path: str) -> str:
         target = page_url(src_path, use_directory_urls) if src_path.endswith(".md") else src_path
         if site_url:
-            return site_url.rstrip("/") + "/" + target
+            return published_url(site_url, target)
         return get_relative_url(target or ".", feed_path)
 
     return link

@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from .charts import papers_per_day, papers_per_month, upvote_history
 from .config import DigestConfig
-from .records import Digest, Paper, Topic, display_path
+from .records import Digest, Paper, Topic, display_path, newest_first
 from .search import layout as search_layout
 from .text import display_segments
 from .topics import topic_for, topics_by_key
@@ -91,6 +91,11 @@ def page_url(src_path: str, use_directory_urls: bool = True) -> str:
     if stem == "index":
         return ""
     return stem.removesuffix("/index") + "/" if stem.endswith("/index") else f"{stem}/"
+
+
+def published_url(site_url: str, url: str) -> str:
+    """``url`` (relative to the site root) at the site's published address."""
+    return site_url.rstrip("/") + "/" + url
 
 
 def render_pages(digest: Digest, config: DigestConfig, root: Path | None = None, use_directory_urls: bool = True
@@ -192,8 +197,7 @@ class _Renderer:
         }
 
     def _newest_first(self, paper_ids: list[str]) -> list[Paper]:
-        papers = [self.papers[i] for i in paper_ids]
-        return sorted(papers, key=lambda p: (-(p.latest_date or dt.date.min).toordinal(), p.title.lower()))
+        return newest_first(self.papers[i] for i in paper_ids)
 
     def _render(self, path: str, template: str, **context) -> tuple[str, str]:
         here = page_url(path, self.use_directory_urls)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -143,6 +144,11 @@ class Digest:
             for day in paper.digest_dates:
                 days.setdefault(day, []).append(paper)
         return days
+
+
+def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    """Papers by the last digest day each appeared in, newest first (undated last), then by title."""
+    return sorted(papers, key=lambda p: (-(p.latest_date or dt.date.min).toordinal(), p.title.lower(), p.id))
 
 
 def display_path(path: str | Path, root: Path | None) -> str:
