@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # A pinned torch: unpinned, pip may pick a multi-GB CUDA build. On a GPU machine, `make site TORCH=torch`.
 TORCH  ?= torch==2.13.0
 
-.PHONY: site test serve lint bench bench-scale clean
+.PHONY: site test serve lint bench bench-scale bench-gpu clean
 
 site: $(VENV)/.installed
 	$(BIN)/digest build
@@ -27,6 +27,10 @@ bench: $(VENV)/.installed
 # Cold, warm and increment builds of 2,000 / 5,000 / 20,000 synthetic papers: about an hour on 2 CPUs.
 bench-scale: $(VENV)/.installed
 	$(BIN)/python bench/build.py
+
+# Keyphrases for 20,000 abstracts on CUDA: abstracts/s and agreement with the CPU (bench/gpu.py).
+bench-gpu:
+	bash bench/gpu.sh $(GPU_ARGS)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
