@@ -23,8 +23,8 @@ from generator.keyphrases import text_file_document  # noqa: E402
 from generator.papers import title_key  # noqa: E402
 from generator.parse import looks_like_abstract, read_dumps  # noqa: E402
 
-INSPEC = REPO.parent / "shared" / "keyphrase" / "inspec-dev" / "docs"
-SEEDS = REPO.parent / "shared" / "seeds"
+INSPEC = REPO / "bench" / "data" / "inspec-dev" / "docs"
+SEEDS = REPO / "examples" / "seeds"
 FIRST_DAY = dt.date(2023, 1, 2)
 DAYS = 730
 LAYOUTS = ("plain", "blank", "rich")

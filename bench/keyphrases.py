@@ -2,7 +2,7 @@
 
 Reads documents from DATA/docs/N.txt (first line or lines the title, as `digest keywords` reads them) and
 gold keyphrases from DATA/keys/N.key (one per line); DATA is
-../shared/keyphrase/inspec-dev unless given. A prediction counts when its Porter-stemmed lower-case words
+bench/data/inspec-dev unless given. A prediction counts when its Porter-stemmed lower-case words
 equal a gold phrase's; predictions and gold phrases that are equal after stemming count once. F1@k is
 averaged over documents; precision divides by the predictions made (at most k).
 
@@ -32,7 +32,7 @@ from generator.keyphrases import (  # noqa: E402
     text_file_document,
 )
 
-DEFAULT_DATA = REPO.parent / "shared" / "keyphrase" / "inspec-dev"
+DEFAULT_DATA = REPO / "bench" / "data" / "inspec-dev"
 _STEMMER = PorterStemmer()
 _TOKEN = re.compile(r"[a-z0-9]+")
 

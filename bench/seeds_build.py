@@ -1,4 +1,4 @@
-"""Cold and warm builds of the site from all of ../shared/seeds/: seconds, stages and peak memory.
+"""Cold and warm builds of the site from all of examples/seeds/: seconds, stages and peak memory.
 
 Cold: an empty keyphrase cache (every paper embedded). Warm: the same build again with the cache full.
 Run with `make bench` or `.venv/bin/python bench/seeds_build.py`.

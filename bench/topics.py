@@ -30,11 +30,11 @@ from generator.records import Digest, Paper  # noqa: E402
 from generator.topics import build_topics, similarity_ratio, variant_pairs  # noqa: E402
 
 CORPORA = {
-    "seeds": (REPO.parent / "shared" / "seeds", 2024, None),
+    "seeds": (REPO / "examples" / "seeds", 2024, None),
     "example dumps": (REPO / "dumps", None, REPO / "site_config" / "digest.yml"),
 }
 """Dumps, default year and configuration file (None: the defaults) of each corpus."""
-INSPEC = REPO.parent / "shared" / "keyphrase" / "inspec-dev" / "docs"
+INSPEC = REPO / "bench" / "data" / "inspec-dev" / "docs"
 """Abstracts from other fields (control, networks, finance, libraries, ...), read as papers."""
 CACHE = REPO / ".cache" / "bench"
 

@@ -12,7 +12,7 @@ from mkdocs.utils.yaml import yaml_load
 from generator.cli import build_site
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = REPO / "examples" / "seeds"
 EXAMPLE_DUMPS = REPO / "dumps"
 HOSTILE_DUMPS = REPO / "tests" / "fixtures" / "hostile"
 """Titles and abstracts that look like HTML, script, Markdown, Jinja or LaTeX, in many scripts."""
