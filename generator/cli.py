@@ -1,7 +1,8 @@
 """``digest``: build, preview and inspect a digest from the command line.
 
 ``digest build`` builds into a temporary folder beside the output and swaps it in at the end, so a
-failed build leaves the previous site untouched.
+failed build leaves the previous site untouched. In a folder without ``mkdocs.yml`` it builds with the
+packaged defaults (``generator/project.py``); ``digest new`` writes those defaults out as a project.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
 from mkdocs.exceptions import Abort
 
-from .config import ConfigError, load_config
+from generator.config import ConfigError, load_config
+from generator.project import DIGEST_FILE, ProjectError, new_project, skeleton_folder
 
 DEFAULT_MKDOCS_CONFIG = Path("mkdocs.yml")
-DIGEST_CONFIG = Path("site_config/digest.yml")
+DIGEST_CONFIG = DIGEST_FILE
+DEFAULT_CACHE = Path(".cache/digest")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
     try:
         return args.run(args)
-    except (ConfigError, SiteFolderError) as err:
+    except (ConfigError, SiteFolderError, ProjectError) as err:
         logging.getLogger("digest").error("%s", err)
         return 2
     except Abort as err:
@@ -45,9 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="digest", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
+    new = commands.add_parser("new", help="write a new digest project (mkdocs.yml, site_config/, dumps/)")
+    new.add_argument("folder", type=Path)
+    new.set_defaults(run=_run_new)
+
     build = commands.add_parser("build", help="build the site")
     _add_site_options(build)
-    build.add_argument("--out", type=Path, help="output folder (default: site_dir of mkdocs.yml)")
+    build.add_argument("--out", type=Path,
+                       help="output folder (default: site_dir of mkdocs.yml, or site/ with no mkdocs.yml)")
     build.set_defaults(run=_run_build)
 
     serve = commands.add_parser("serve", help="preview the site; rebuilds when a dump changes")
@@ -72,15 +81,38 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
                         help="the MkDocs configuration (default: mkdocs.yml)")
 
 
-def _run_build(args: argparse.Namespace) -> int:
-    build_site(args.config_file, dumps=args.dumps, out=args.out)
+def _run_new(args: argparse.Namespace) -> int:
+    config_file = new_project(args.folder)
+    logging.getLogger("digest").info(
+        "New digest project in %s: put dump files in %s, then run `digest build` there (or `mkdocs build`)",
+        config_file.parent, config_file.parent / "dumps")
     return 0
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    if args.config_file.exists() or args.config_file != DEFAULT_MKDOCS_CONFIG:
+        build_site(args.config_file, dumps=args.dumps, out=args.out)
+    elif args.dumps:
+        build_default_site(args.dumps, args.out or Path("site"))
+    else:
+        raise ProjectError("No mkdocs.yml here: give the dumps (`digest build --dumps DIR --out OUT`) to build "
+                           "with the default settings, or write a project with `digest new DIR`")
+    return 0
+
+
+def build_default_site(dumps: list[Path], out: Path, cache_dir: Path = DEFAULT_CACHE) -> Path:
+    """Build ``dumps`` into ``out`` with the packaged defaults: the repository's own site, settings and
+    theme, from a temporary project; the keyphrase cache stays in ``cache_dir``."""
+    defaults = yaml.safe_load((skeleton_folder() / DIGEST_FILE).read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="digest-project-") as folder:
+        config_file = new_project(Path(folder), {**defaults, "cache_dir": str(cache_dir.resolve())})
+        return build_site(config_file, dumps=dumps, out=out.resolve())
 
 
 def _run_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
-    from .plugin import DigestPlugin
+    from generator.plugin import DigestPlugin
 
     DigestPlugin.dumps_override = _absolute(args.dumps)
     serve(str(args.config_file), dev_addr=args.dev_addr, build_type="dirty" if args.dirtyreload else None)
@@ -88,7 +120,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_keywords(args: argparse.Namespace) -> int:
-    from .keyphrases import KeyphraseExtractor, text_file_document
+    from generator.analysis.keyphrases import KeyphraseExtractor, text_file_document
 
     settings = load_config(DIGEST_CONFIG, Path.cwd()).keyphrases
     files = sorted(p for p in args.folder.glob("*.txt") if p.is_file())
