@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "bench"))
 from corpus import write_corpus  # noqa: E402
 
 from generator.cli import build_site  # noqa: E402
-from tests.conftest import make_project  # noqa: E402
+from generator.project import new_project  # noqa: E402
 
 WORK = REPO / ".cache" / "bench-scale"
 INCREMENT = 50
@@ -64,7 +64,7 @@ def run_one(count: int, cold: bool) -> dict:
     if cold:
         shutil.rmtree(cache, ignore_errors=True)
     (new_dump,) = write_corpus(count, extra, extra=INCREMENT, first_extra=_unseen_papers(folder, count, cold))
-    config_file = make_project(folder / "project", cache, dumps=[str(dumps)])
+    config_file = new_project(folder / "project", {"cache_dir": str(cache), "dumps": [str(dumps)]})
     stages = StageTimes()
     logger = logging.getLogger("mkdocs.plugins.digest")
     logger.addHandler(stages)

@@ -19,12 +19,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.keyphrases import text_file_document  # noqa: E402
-from generator.papers import title_key  # noqa: E402
-from generator.parse import looks_like_abstract, read_dumps  # noqa: E402
+from bench.examples import INSPEC, SEEDS  # noqa: E402
+from generator.analysis.keyphrases import text_file_document  # noqa: E402
+from generator.ingest.papers import title_key  # noqa: E402
+from generator.ingest.parse import looks_like_abstract, read_dumps  # noqa: E402
 
-INSPEC = REPO / "bench" / "data" / "inspec-dev" / "docs"
-SEEDS = REPO / "examples" / "seeds"
 FIRST_DAY = dt.date(2023, 1, 2)
 DAYS = 730
 LAYOUTS = ("plain", "blank", "rich")
@@ -45,7 +44,7 @@ class Source:
 def sources() -> list[Source]:
     """Every real title and abstract: Inspec's, then the seeds'."""
     found = []
-    for path in sorted(INSPEC.glob("*.txt"), key=lambda p: int(p.stem)):
+    for path in sorted((INSPEC / "docs").glob("*.txt"), key=lambda p: int(p.stem)):
         document = text_file_document(path.read_text(encoding="utf-8", errors="replace"))
         title, _, abstract = document.partition(". ")
         if title and not looks_like_abstract(title) and len(abstract) >= 250:

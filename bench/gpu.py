@@ -27,10 +27,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import generator.keyphrases as keyphrases  # noqa: E402
+import generator.analysis.engines.local as local_engine  # noqa: E402
 from bench.corpus import paper, sources  # noqa: E402
+from generator.analysis.engines.local import KeyphraseExtractor, load_model  # noqa: E402
 from generator.config import BUNDLED_MODEL, KeyphraseSettings  # noqa: E402
-from generator.keyphrases import KeyphraseExtractor, load_model  # noqa: E402
 
 TOP = 5
 
@@ -105,9 +105,9 @@ def main() -> None:
     prepare_start = time.perf_counter()
     KeyphraseExtractor(KeyphraseSettings(device=device, model=args.model)).prepare(texts)
     prepare_seconds = time.perf_counter() - prepare_start
-    keyphrases.encode = encoding = Stopwatch(keyphrases.encode)
+    local_engine.encode = encoding = Stopwatch(local_engine.encode)
     _phrases, _embeddings, seconds = extract(texts, device, args.model)
-    keyphrases.encode = encoding.function
+    local_engine.encode = encoding.function
     memory = f"; peak GPU memory {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB" if on_cuda else ""
     print(f"{device}: {len(texts)} abstracts in {seconds:.1f} s = {len(texts) / seconds:.0f} abstracts/s "
           f"(of which candidate phrases {prepare_seconds:.1f} s, model encoding {encoding.seconds:.1f} s, "

@@ -24,15 +24,11 @@ sys.path.insert(0, str(REPO))
 
 from nltk.stem.porter import PorterStemmer  # noqa: E402
 
+from bench.examples import INSPEC  # noqa: E402
+from generator.analysis.engines.local import KeyphraseExtractor, choose_device, load_model  # noqa: E402
+from generator.analysis.keyphrases import text_file_document  # noqa: E402
 from generator.config import KeyphraseSettings  # noqa: E402
-from generator.keyphrases import (  # noqa: E402
-    KeyphraseExtractor,
-    choose_device,
-    load_model,
-    text_file_document,
-)
 
-DEFAULT_DATA = REPO / "bench" / "data" / "inspec-dev"
 _STEMMER = PorterStemmer()
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -78,7 +74,7 @@ def paper_digest(docs: list[str]) -> list[list[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("data", nargs="?", type=Path, default=INSPEC)
     parser.add_argument("--limit", type=int, help="only the first N documents")
     parser.add_argument("--only", choices=["keybert", "digest"], help="run one system only")
     args = parser.parse_args()

@@ -14,7 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.parse import parse_dump  # noqa: E402
+from generator.ingest.parse import parse_dump  # noqa: E402
 
 SENTENCE = "We study a problem that matters, with a method that is simple and works on every benchmark. "
 

@@ -19,8 +19,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generator.analysis.related import related_papers
 from generator.records import Paper
-from generator.related import related_papers
 
 WIDTH = 384
 COUNT = 5

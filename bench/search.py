@@ -43,8 +43,9 @@ sys.path.insert(0, str(REPO / "bench"))
 import yaml  # noqa: E402
 from corpus import write_corpus  # noqa: E402
 
+from bench.examples import SEED_DEFAULT_YEAR, SEEDS  # noqa: E402
 from generator.cli import build_site  # noqa: E402
-from tests.conftest import SEED_DEFAULT_YEAR, SEEDS, make_project  # noqa: E402
+from generator.project import new_project  # noqa: E402
 
 WORK = REPO / ".cache" / "bench-search"
 FIRST_QUERY = "mixture of experts"
@@ -101,7 +102,7 @@ def build(count: int, engine: str) -> Path:
         if not (scale / "dumps").exists():
             write_corpus(count, scale / "dumps")
         dumps, cache, settings = [str(scale / "dumps")], scale / "cache", {}
-    config_file = make_project(folder / "project", cache, dumps=dumps, **settings)
+    config_file = new_project(folder / "project", {"cache_dir": str(cache), "dumps": dumps, **settings})
     if engine == "material":
         overrides = folder / "overrides"
         shutil.rmtree(overrides, ignore_errors=True)

@@ -17,8 +17,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.examples import SEED_DEFAULT_YEAR, SEEDS  # noqa: E402
 from generator.cli import build_site  # noqa: E402
-from tests.conftest import SEED_DEFAULT_YEAR, SEEDS, make_project  # noqa: E402
+from generator.project import new_project  # noqa: E402
 
 
 class StageTimes(logging.Handler):
@@ -38,8 +39,9 @@ def main() -> None:
     logging.getLogger("mkdocs.plugins.digest").setLevel(logging.INFO)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        config_file = make_project(folder / "project", folder / "cache", dumps=[str(SEEDS)],
-                                   default_year=SEED_DEFAULT_YEAR)
+        settings = {"cache_dir": str(folder / "cache"), "dumps": [str(SEEDS)],
+                    "default_year": SEED_DEFAULT_YEAR}
+        config_file = new_project(folder / "project", settings)
         print(f"machine: {platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}")
         for run in ("cold", "warm"):
             start = time.perf_counter()

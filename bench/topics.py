@@ -23,18 +23,19 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
+from bench.examples import INSPEC, SEED_DEFAULT_YEAR, SEEDS  # noqa: E402
+from bench.topic_measures import similarity_ratio, variant_pairs  # noqa: E402
+from generator.analysis.keyphrases import PhraseEmbedder, extract_keyphrases, paper_text, text_file_document  # noqa: E402
+from generator.analysis.topics import build_topics  # noqa: E402
 from generator.config import DigestConfig, load_config  # noqa: E402
-from generator.keyphrases import PhraseEmbedder, extract_keyphrases, paper_text, text_file_document  # noqa: E402
 from generator.pipeline import build_digest  # noqa: E402
 from generator.records import Digest, Paper  # noqa: E402
-from generator.topics import build_topics, similarity_ratio, variant_pairs  # noqa: E402
 
 CORPORA = {
-    "seeds": (REPO / "examples" / "seeds", 2024, None),
+    "seeds": (SEEDS, SEED_DEFAULT_YEAR, None),
     "example dumps": (REPO / "dumps", None, REPO / "site_config" / "digest.yml"),
 }
 """Dumps, default year and configuration file (None: the defaults) of each corpus."""
-INSPEC = REPO / "bench" / "data" / "inspec-dev" / "docs"
 """Abstracts from other fields (control, networks, finance, libraries, ...), read as papers."""
 CACHE = REPO / ".cache" / "bench"
 
@@ -77,7 +78,7 @@ def bertopic_row(digest: Digest) -> dict:
 def inspec_digest() -> Digest:
     """The Inspec abstracts as a digest: first line the title, the rest the abstract."""
     papers = []
-    for path in sorted(INSPEC.glob("*.txt"), key=lambda p: int(p.stem)):
+    for path in sorted((INSPEC / "docs").glob("*.txt"), key=lambda p: int(p.stem)):
         document = text_file_document(path.read_text(encoding="utf-8", errors="replace"))
         title, _, abstract = document.partition(". ")
         papers.append(Paper(id=f"inspec-{path.stem}", title=title, abstract=abstract, sightings=[]))
@@ -85,7 +86,7 @@ def inspec_digest() -> Digest:
     embeddings, _ = extract_keyphrases(papers, config.keyphrases, CACHE)
     texts = {paper.id: paper_text(paper) for paper in papers}
     topics = build_topics(papers, config.topics, embeddings, texts, PhraseEmbedder(config.keyphrases, CACHE))
-    return Digest(papers, topics, [], embeddings=embeddings)
+    return Digest(papers, topics, embeddings=embeddings)
 
 
 def main() -> None:

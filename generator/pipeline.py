@@ -13,19 +13,21 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from .config import DigestConfig
-from .dates import date_entries
-from .export import list_exports
-from .feeds import feed_files
-from .keyphrases import KeyphraseCache, PhraseEmbedder, extract_keyphrases, paper_text
-from .pages import PATHS, page_url, render_pages
-from .papers import merge_entries
-from .parse import read_dumps
-from .quality import QualityReport, quality_report
-from .records import Digest, Paper
-from .related import related_papers
-from .search import lunr_js, search_files
-from .topics import TEXT_KEYS_VERSION, build_topics, text_phrase_keys
+from generator.analysis.cache import TextCache
+from generator.analysis.keyphrases import PhraseEmbedder, extract_keyphrases, paper_texts
+from generator.analysis.related import related_papers
+from generator.analysis.topics import TEXT_KEYS_VERSION, build_topics, text_phrase_keys
+from generator.config import DigestConfig
+from generator.ingest.dates import date_entries
+from generator.ingest.papers import merge_entries
+from generator.ingest.parse import read_dumps
+from generator.ingest.quality import QualityReport, quality_report
+from generator.publish.export import list_exports
+from generator.publish.feeds import feed_files
+from generator.publish.pages import render_pages
+from generator.publish.search import lunr_js, search_files
+from generator.publish.urls import PATHS, page_url
+from generator.records import Digest, Paper
 
 log = get_plugin_logger("digest")
 
@@ -62,22 +64,22 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) 
     if not report.balanced:
         log.error("Entries were lost between parsing and merging: please report this with the dumps")
     with _stage("keyphrases", timings):
-        embeddings, counts = extract_keyphrases(papers, config.keyphrases, config.cache_dir)
+        texts = paper_texts(papers)
+        embeddings, counts = extract_keyphrases(papers, config.keyphrases, config.cache_dir, texts)
     log.info("Keyphrases: %d from the cache, %d extracted", counts["cached"], counts["extracted"])
     with _stage("related", timings):
         related = related_papers(papers, embeddings, config.related_papers)
         for paper in papers:
             paper.related = related[paper.id]
     with _stage("topics", timings):
-        texts = {paper.id: paper_text(paper) for paper in papers}
         embed_phrases = PhraseEmbedder(config.keyphrases, config.cache_dir)
-        phrase_keys = KeyphraseCache(config.cache_dir, TEXT_KEYS_VERSION, name="text-phrases.json")
+        phrase_keys = TextCache(config.cache_dir, TEXT_KEYS_VERSION, name="text-phrases.json")
         topics = build_topics(papers, config.topics, embeddings, texts, embed_phrases,
                               phrase_keys.through(text_phrase_keys))
         if phrase_keys.changed:
             phrase_keys.save()
     log.info("%d topics", len(topics))
-    return Digest(papers, topics, report.problems, dump_count=len(report.files), embeddings=embeddings,
+    return Digest(papers, topics, dump_count=len(report.files), embeddings=embeddings,
                   report=report)
 
 

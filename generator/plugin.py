@@ -19,12 +19,12 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .compact import compact_html
-from .config import ConfigError, DigestConfig, load_config
-from .export import papers_json
-from .pages import PATHS, TEMPLATES_DIR
-from .pipeline import build_digest, build_feeds_and_exports, build_pages, build_search
-from .records import Digest
+from generator.config import ConfigError, DigestConfig, load_config
+from generator.pipeline import build_digest, build_feeds_and_exports, build_pages, build_search
+from generator.publish.compact import compact_html
+from generator.publish.export import papers_json
+from generator.publish.pages import PATHS, TEMPLATES_DIR
+from generator.records import Digest
 
 log = get_plugin_logger("digest")
 IN_NAV = frozenset({PATHS.home, PATHS.topics, PATHS.dates, PATHS.trending, PATHS.organizations, PATHS.search,

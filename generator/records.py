@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .quality import QualityReport
+    from generator.ingest.quality import QualityReport
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,6 @@ class Digest:
 
     papers: list[Paper]
     topics: list[Topic]
-    problems: list[Problem]
     dump_count: int = 0
     embeddings: dict[str, Any] = field(default_factory=dict)
     """Each paper's document embedding (a unit-length numpy vector), by paper id."""

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from mkdocs.utils.yaml import yaml_load
 
 from generator.cli import build_site
+from generator.project import new_project
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "examples" / "seeds"
@@ -23,35 +23,18 @@ SEED_COUNTS = {
     "003_67eeca11e36f58ef.txt": 78,
     "004_152a2abdf1181b62.txt": 129,
 }
-SEED_DEFAULT_YEAR = 2024
+SEED_DEFAULT_YEAR = yaml.safe_load((REPO / "examples" / "seeds.yml").read_text())["default_year"]
 EXAMPLE_SITE_URL = "https://lab.example.org/digest/"
 """The example site is built as if published there: its feeds and exports carry absolute links."""
 
 
 def make_project(folder: Path, cache_dir: Path, pages: dict[str, str] | None = None,
                  site_url: str | None = None, **digest) -> Path:
-    """A project like the repository's, with its own digest settings; returns its mkdocs.yml."""
-    folder.mkdir(parents=True, exist_ok=True)
-    docs = folder / "pages"
-    (docs / "assets").mkdir(parents=True, exist_ok=True)
-    for source in (REPO / "site_config" / "pages").rglob("*"):
-        if source.is_file():
-            target = docs / source.relative_to(REPO / "site_config" / "pages")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(source.read_bytes())
+    """A project as ``digest new`` writes it, with its own digest settings and extra hand-written pages;
+    returns its mkdocs.yml."""
+    config_file = new_project(folder, {"cache_dir": str(cache_dir), **digest}, site_url=site_url)
     for name, text in (pages or {}).items():
-        (docs / name).write_text(text, encoding="utf-8")
-    (folder / "digest.yml").write_text(
-        yaml.safe_dump({"cache_dir": str(cache_dir), **digest}, sort_keys=True), encoding="utf-8"
-    )
-    with (REPO / "mkdocs.yml").open(encoding="utf-8") as file:
-        mkdocs = yaml_load(file)
-    mkdocs["site_url"] = site_url
-    mkdocs["docs_dir"] = str(docs)
-    mkdocs["theme"]["custom_dir"] = str(REPO / "site_config" / "overrides")
-    mkdocs["plugins"] = [{"digest": {"config": str(folder / "digest.yml")}}]
-    config_file = folder / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")
+        (folder / "site_config" / "pages" / name).write_text(text, encoding="utf-8")
     return config_file
 
 
@@ -96,3 +79,14 @@ def hostile_json(hostile_site) -> dict:
 def raw_text(paper: dict, key: str) -> str:
     """The dump's own text of a paper's title or abstract (papers.json has it only where it differs)."""
     return paper.get(f"{key}_raw", paper[key])
+
+
+BUILT_SITES = frozenset({"keyphrase_cache", "seeds_site", "seeds_json", "example_site", "hostile_site",
+                         "hostile_json"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a built site (or the model, through its cache) is slow, wherever it is."""
+    for item in items:
+        if BUILT_SITES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import raw_text
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -173,7 +173,7 @@ def _full_lunr_index(digest_json: dict) -> dict:
     """lunr.py's own serialised index of the main fields, as Material-style sites ship it."""
     from lunr import lunr
 
-    from generator.search import MAIN_FIELDS, main_field_texts
+    from generator.publish.search import MAIN_FIELDS, main_field_texts
 
     labels = {t["id"]: t["label"] for t in digest_json["topics"]}
     documents = [{"ref": str(n), **main_field_texts(p["title"], p["keywords"], p["topics"], labels)}
@@ -184,7 +184,7 @@ def _full_lunr_index(digest_json: dict) -> dict:
 
 def test_the_index_rebuilt_in_the_browser_scores_as_a_full_lunr_index_would(page, site_url, seeds_json):
     """Our lazily made index ranks and scores as lunr.py's full serialised index does (to 0.01)."""
-    from generator.search import shard_of
+    from generator.publish.search import shard_of
 
     page.goto(site_url + "search/")
     page.wait_for_function("window.digestSearch !== undefined")
@@ -232,7 +232,7 @@ def _page_elements(page, selector):
 
 
 def test_hostile_text_is_shown_as_text_and_never_runs(page, hostile_url, hostile_json):
-    from generator.text import display_text
+    from generator.ingest.text import display_text
 
     papers = hostile_json["papers"]
     assert len(papers) == 10

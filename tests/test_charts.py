@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from generator.charts import papers_per_day, papers_per_month, upvote_history
+from generator.publish.charts import papers_per_day, papers_per_month, upvote_history
 
 SVG = "{http://www.w3.org/2000/svg}"
 

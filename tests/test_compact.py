@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from generator.compact import compact_html
+from generator.publish.compact import compact_html
 
 
 class Events(HTMLParser):

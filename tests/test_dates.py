@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.config import DigestConfig
-from generator.dates import date_entries, resolve
-from generator.parse import parse_text
+from generator.ingest.dates import date_entries, resolve
+from generator.ingest.parse import parse_text
 from generator.records import PartialDate
 
 ABSTRACT = "A long enough abstract. " * 12

@@ -6,11 +6,14 @@ import dataclasses
 
 import pytest
 
+from generator.analysis.engines.local import KeyphraseExtractor
+from generator.analysis.keyphrases import extract_keyphrases, settings_fingerprint
 from generator.config import KeyphraseSettings
-from generator.keyphrases import KeyphraseExtractor, extract_keyphrases, settings_fingerprint
 from generator.records import Paper
 
 from .test_keyphrases import DIFFUSION, SPEECH, VIDEO
+
+pytestmark = pytest.mark.slow
 
 ray = pytest.importorskip("ray", reason="Ray is optional: pip install .[ray]")
 
@@ -23,7 +26,7 @@ def local_ray():
 
 
 def test_ray_actors_rank_batches_exactly_as_the_local_engine_does(local_ray, monkeypatch):
-    import generator.distributed as distributed
+    import generator.analysis.engines.ray as distributed
 
     monkeypatch.setattr(distributed, "SLICE_TEXTS", 1)
     settings = KeyphraseSettings(top_n=4, engine="ray", ray_actors=2)

@@ -9,7 +9,7 @@ import re
 
 import bibtexparser
 
-from generator.export import CSV_COLUMNS, bibtex_escape, bibtex_text, csv_text
+from generator.publish.export import CSV_COLUMNS, bibtex_escape, bibtex_text, csv_text
 from generator.records import Paper
 
 from .conftest import EXAMPLE_SITE_URL

@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from generator.feeds import atom_feed, json_feed
+from generator.publish.feeds import atom_feed, json_feed
 from generator.records import Paper
 
 from .conftest import EXAMPLE_SITE_URL

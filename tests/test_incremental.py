@@ -6,12 +6,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from generator.cli import build_site
 
 from .conftest import EXAMPLE_DUMPS, make_project
+
+pytestmark = pytest.mark.slow
 
 
 def _files(site: Path) -> dict[str, Path]:

@@ -8,17 +8,15 @@ import logging
 
 import pytest
 
-from generator.config import KeyphraseSettings
-from generator.keyphrases import (
-    KeyphraseCache,
-    KeyphraseExtractor,
-    choose_device,
+from generator.analysis.cache import TextCache
+from generator.analysis.engines.local import KeyphraseExtractor, choose_device, sentence_chunks
+from generator.analysis.keyphrases import (
     extract_keyphrases,
-    sentence_chunks,
     settings_fingerprint,
     text_file_document,
 )
-from generator.phrases import CandidateSet, noun_phrases, phrase_key
+from generator.analysis.phrases import CandidateSet, noun_phrases, spelling_key
+from generator.config import KeyphraseSettings
 from generator.records import Paper
 
 SPEECH = ("Multi-talker ASR with Large Language Models. Recognizing overlapping speech from multiple "
@@ -64,7 +62,7 @@ def test_latex_remnants_are_cleaned_before_candidates_are_found():
 def test_case_and_plural_variants_are_one_candidate_spelled_the_commonest_way():
     candidates = CandidateSet.from_texts(["Neural Networks learn.", "A neural network learns.",
                                           "Deep neural networks learn."])
-    assert phrase_key("Neural Networks") == phrase_key("neural network")
+    assert spelling_key("Neural Networks") == spelling_key("neural network")
     assert candidates.per_document == [["neural network"], ["neural network"], ["Deep neural networks"]]
 
 
@@ -80,6 +78,7 @@ def test_long_documents_are_embedded_in_sentence_chunks():
     assert sentence_chunks("a b c d e f g", max_words=3) == ["a b c", "d e f", "g"]
 
 
+@pytest.mark.slow
 def test_extractor_ranks_phrases_of_each_text_with_the_real_model():
     settings = KeyphraseSettings(top_n=4)
     speech, diffusion = KeyphraseExtractor(settings).extract([SPEECH, DIFFUSION], progress=False)
@@ -94,8 +93,9 @@ VIDEO = ("Video Diffusion Models. Latent diffusion models extend from images to 
          "video diffusion model with temporal attention and distil it for fast sampling.")
 
 
+@pytest.mark.slow
 def test_slices_give_the_same_keyphrases_and_embed_each_phrase_once(monkeypatch):
-    import generator.keyphrases as keyphrases
+    import generator.analysis.engines.local as keyphrases
 
     texts = [SPEECH, DIFFUSION, VIDEO]
     extractor = KeyphraseExtractor(KeyphraseSettings(top_n=4))
@@ -132,6 +132,7 @@ def _paper(pid: str, text: str) -> Paper:
     return Paper(id=pid, title=title, abstract=abstract, sightings=[])
 
 
+@pytest.mark.slow
 def test_cache_embeds_only_new_papers_and_is_invalidated_by_new_settings(tmp_path):
     settings = KeyphraseSettings(top_n=3)
     first = [_paper("a", SPEECH)]
@@ -159,14 +160,15 @@ def test_cache_embeds_only_new_papers_and_is_invalidated_by_new_settings(tmp_pat
 def test_corrupt_cache_is_detected_and_rebuilt(tmp_path, caplog, content):
     (tmp_path / "keyphrases.json").write_text(content)
     with caplog.at_level(logging.WARNING):
-        cache = KeyphraseCache(tmp_path, "fingerprint")
+        cache = TextCache(tmp_path, "fingerprint")
     assert cache.entries == {}
     assert "unreadable" in caplog.text
     cache.put("text", ["phrase"])
     cache.save()
-    assert KeyphraseCache(tmp_path, "fingerprint").get("text") == ["phrase"]
+    assert TextCache(tmp_path, "fingerprint").get("text") == ["phrase"]
 
 
+@pytest.mark.slow
 def test_a_truncated_cache_file_is_detected_and_rebuilt(tmp_path, caplog):
     papers = [_paper("a", SPEECH), _paper("b", DIFFUSION)]
     settings = KeyphraseSettings(top_n=3)
@@ -179,6 +181,7 @@ def test_a_truncated_cache_file_is_detected_and_rebuilt(tmp_path, caplog):
     assert extract_keyphrases(papers, settings, tmp_path)[1] == {"cached": 2, "extracted": 0}
 
 
+@pytest.mark.slow
 def test_keywords_command_prints_ranked_phrases_per_text_file(tmp_path):
     import subprocess
     import sys
@@ -201,10 +204,10 @@ def test_a_cache_answers_what_it_has_and_computes_only_the_rest(tmp_path):
         calls.append(text)
         return text.split()
 
-    cache = KeyphraseCache(tmp_path, "v1", name="text-phrases.json")
+    cache = TextCache(tmp_path, "v1", name="text-phrases.json")
     assert [cache.through(compute)(t) for t in ("a b", "c")] == [["a", "b"], ["c"]]
     cache.save()
-    again = KeyphraseCache(tmp_path, "v1", name="text-phrases.json")
+    again = TextCache(tmp_path, "v1", name="text-phrases.json")
     assert again.through(compute)("a b") == ["a", "b"]
     assert calls == ["a b", "c"] and not again.changed
-    assert KeyphraseCache(tmp_path, "v2", name="text-phrases.json").entries == {}
+    assert TextCache(tmp_path, "v2", name="text-phrases.json").entries == {}

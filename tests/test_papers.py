@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from generator.config import DigestConfig
-from generator.dates import date_entries
-from generator.papers import merge_entries, paper_id, title_key
-from generator.parse import parse_text, read_dumps
+from generator.ingest.dates import date_entries
+from generator.ingest.papers import merge_entries, paper_id, title_key
+from generator.ingest.parse import parse_text, read_dumps
 
 from .conftest import SEED_DEFAULT_YEAR, SEEDS
 

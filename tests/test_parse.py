@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.parse import organization_name, parse_dump, parse_text, read_dumps
+from generator.ingest.parse import organization_name, parse_dump, parse_text, read_dumps
 from generator.records import PartialDate
 
 from .conftest import SEED_COUNTS, SEEDS

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator.papers import title_key
-from generator.parse import (
+from generator.ingest.papers import title_key
+from generator.ingest.parse import (
     Kind,
     _classify,
     decode_dump,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from generator import related as related_module
+from generator.analysis import related as related_module
+from generator.analysis.related import related_papers
 from generator.records import Paper
-from generator.related import related_papers
 
 
 def _papers(count: int) -> list[Paper]:

@@ -6,8 +6,7 @@ import json
 
 from lunr import lunr
 
-from generator.records import Digest, Paper
-from generator.search import (
+from generator.publish.search import (
     MAIN_FIELDS,
     PREFETCH_PAPERS,
     LunrTerms,
@@ -18,6 +17,7 @@ from generator.search import (
     search_files,
     shard_of,
 )
+from generator.records import Digest, Paper
 
 from .test_keyphrases import DIFFUSION, SPEECH, VIDEO
 
@@ -88,7 +88,7 @@ def test_terms_are_spread_over_shards_by_32_bit_fnv_1a():
 
 def test_a_small_digest_has_one_title_file_and_a_large_one_many():
     papers = _papers()
-    files = search_files(Digest(papers=papers, topics=[], problems=[]), [f"papers/{p.id}/" for p in papers])
+    files = search_files(Digest(papers=papers, topics=[]), [f"papers/{p.id}/" for p in papers])
     assert [path for path in files if path.startswith("search/papers/")] == ["search/papers/0.json"]
     assert json.loads(files["search/papers/0.json"])[3] == [papers[3].title, "papers/3/"]
     small, large = layout(PREFETCH_PAPERS), layout(PREFETCH_PAPERS + 1)

@@ -11,7 +11,11 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from .conftest import EXAMPLE_DUMPS, make_project
+
+pytestmark = pytest.mark.slow
 
 
 def _free_port() -> int:

@@ -16,11 +16,13 @@ from urllib.parse import urljoin
 import pytest
 from mkdocs.exceptions import Abort
 
+from bench.topic_measures import variant_pairs
 from generator.cli import SiteFolderError, build_site
-from generator.text import display_segments
-from generator.topics import variant_pairs
+from generator.ingest.text import display_segments
 
 from .conftest import EXAMPLE_DUMPS, EXAMPLE_SITE_URL, HOSTILE_DUMPS, REPO, SEED_COUNTS, make_project, raw_text
+
+pytestmark = pytest.mark.slow
 
 PAPER_KEYS = {"id", "title", "abstract", "url", "keywords", "topics", "related", "digest_dates", "published",
               "authors_count", "upvotes", "organization", "sources"}
@@ -277,7 +279,7 @@ def test_a_broken_template_is_named_and_leaves_the_previous_site_untouched(built
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
     (templates / "paper.md.j2").write_text("{% for x in %}\n", encoding="utf-8")
-    monkeypatch.setattr("generator.pages.TEMPLATES_DIR", templates)
+    monkeypatch.setattr("generator.publish.pages.TEMPLATES_DIR", templates)
     with pytest.raises(Abort):
         build_site(config_file, out=out)
     assert f"Template error: {templates / 'paper.md.j2'}:1:" in caplog.text
@@ -315,7 +317,7 @@ def test_bad_configuration_is_reported_with_file_and_key(tmp_path, keyphrase_cac
     config_file = make_project(tmp_path / "project", keyphrase_cache, keyphrase={"top_n": 3})
     with pytest.raises(Abort):
         build_site(config_file, out=tmp_path / "site")
-    assert f"{tmp_path / 'project' / 'digest.yml'}: unknown key 'keyphrase'" in caplog.text
+    assert f"{tmp_path / 'project' / 'site_config' / 'digest.yml'}: unknown key 'keyphrase'" in caplog.text
     assert not (tmp_path / "site").exists()
 
 

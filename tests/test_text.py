@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.pages import display_html
-from generator.text import Segment, display_segments, display_text
+from generator.ingest.text import Segment, display_segments, display_text
+from generator.publish.pages import display_html
 
 CLEANED = {
     r"50\% of runs": "50% of runs",

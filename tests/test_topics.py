@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from bench.topic_measures import similarity_ratio
+from generator.analysis.keyphrases import PhraseEmbedder
+from generator.analysis.phrases import topic_key
+from generator.analysis.topics import (
+    acronym_expansions,
+    build_topics,
+    phrase_heads,
+)
 from generator.config import KeyphraseSettings, TopicSettings
-from generator.keyphrases import PhraseEmbedder
 from generator.records import Paper
-from generator.topics import acronym_expansions, build_topics, group_key, phrase_heads, similarity_ratio
 
 
 def _unit(*values: float) -> np.ndarray:
@@ -25,9 +32,9 @@ SPEECH, VISION, PROTEIN = _unit(1, 0.1, 0), _unit(0.1, 1, 0), _unit(0, 0.1, 1)
 
 
 def test_variants_of_case_plural_hyphen_and_inflection_share_a_group_key():
-    assert group_key("Pre-trained Language Models") == group_key("pretrained language model")
-    assert group_key("language modeling") == group_key("Language Models")
-    assert group_key("speech recognition") != group_key("speech synthesis")
+    assert topic_key("Pre-trained Language Models") == topic_key("pretrained language model")
+    assert topic_key("language modeling") == topic_key("Language Models")
+    assert topic_key("speech recognition") != topic_key("speech synthesis")
     assert phrase_heads("streaming speech recognition") == [
         "streaming speech recognition", "speech recognition"]
 
@@ -36,9 +43,9 @@ def test_acronyms_join_the_expansion_that_abstracts_define():
     texts = ["Large language models (LLMs) are big.", "We use low-rank adaptation (LoRA) and "
              "reinforcement learning from human feedback (RLHF).", "The state of the art (SOTA) moves."]
     assert acronym_expansions(texts) == {
-        group_key("LLMs"): group_key("large language models"),
-        group_key("LoRA"): group_key("low-rank adaptation"),
-        group_key("RLHF"): group_key("reinforcement learning from human feedback"),
+        topic_key("LLMs"): topic_key("large language models"),
+        topic_key("LoRA"): topic_key("low-rank adaptation"),
+        topic_key("RLHF"): topic_key("reinforcement learning from human feedback"),
     }
 
 
@@ -93,6 +100,7 @@ def test_similarity_ratio_is_above_one_for_tight_groups():
     assert similarity_ratio([["a", "c"], ["b", "d"]], embeddings) < 1.0
 
 
+@pytest.mark.slow
 def test_near_synonyms_with_close_papers_merge_and_look_alikes_with_distant_papers_do_not(tmp_path):
     near = [_unit(1, 0.05 * i, 0) for i in range(8)]
     spec = ([(["sentence embeddings"], v) for v in near[::2]]

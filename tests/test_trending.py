@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from generator.analysis.trending import organization_slugs, papers_by_organization, trending
 from generator.records import Paper, Sighting
-from generator.trending import organization_slugs, papers_by_organization, trending
 
 MON, TUE = dt.date(2025, 3, 3), dt.date(2025, 3, 4)
 

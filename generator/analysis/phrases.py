@@ -24,8 +24,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lemminflect import getAllLemmas
+from nltk.stem.porter import PorterStemmer
 
-from .text import plain_text
+from generator.ingest.text import plain_text
 
 FUNCTION_WORDS = frozenset("""
 a an the this that these those such same other another each every either neither some any no all both
@@ -62,6 +63,7 @@ problem problems way ways number numbers set sets use uses usage case cases
 """Words of scientific prose in general, in any field: never a keyphrase, nor part of one."""
 
 _CHUNK_BREAK = re.compile(r"https?://\S+|[^\w\s'\-]+|\s[-']|[-']\s|'s\b|--")
+_STEMMER = PorterStemmer()
 _WORD = re.compile(r"\w[\w'\-]*\w|\w")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
@@ -109,10 +111,24 @@ def _singular(lower: str) -> str:
     return nouns[0].lower() if nouns else lower
 
 
-def phrase_key(phrase: str) -> str:
-    """Case and a final plural do not matter: "Neural Networks" and "neural network" share a key."""
+def spelling_key(phrase: str) -> str:
+    """One candidate, spelled in different ways: case and a final plural do not matter ("Neural Networks"
+    and "neural network" share a key), every other difference does. Stricter than ``topic_key``: the
+    ranking keeps "pre-trained model" and "pretraining models" apart."""
     words = phrase.lower().split()
     return " ".join([*words[:-1], _singular(words[-1])]) if words else ""
+
+
+def topic_key(phrase: str) -> str:
+    """One topic: the same words up to case, hyphens, spacing and inflection (Porter stems) give one key:
+    "Pre-trained Language Models", "pretrained language model" and "pre-trained language modeling"
+    agree. Looser than ``spelling_key``: it groups phrases a reader would file under one topic."""
+    return "".join(_stem(word.replace("-", "")) for word in phrase.lower().split())
+
+
+@functools.lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word)
 
 
 def noun_phrases(text: str, max_words: int = 3, everyday_words: bool = False) -> list[str]:
@@ -172,12 +188,9 @@ class CandidateSet:
         spellings: dict[str, Counter[str]] = {}
         for phrases in found:
             for phrase in phrases:
-                spellings.setdefault(phrase_key(phrase), Counter())[phrase] += 1
+                spellings.setdefault(spelling_key(phrase), Counter())[phrase] += 1
         display = {key: _preferred(counts) for key, counts in spellings.items()}
-        return cls([_distinct(display[phrase_key(p)] for p in phrases) for phrases in found])
-
-    def vocabulary(self) -> list[str]:
-        return sorted({phrase for phrases in self.per_document for phrase in phrases})
+        return cls([_distinct(display[spelling_key(p)] for p in phrases) for phrases in found])
 
 
 def _preferred(spellings: Counter[str]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .records import Paper
+from generator.records import Paper
 
 BLOCK_ROWS = 1024
 """Rows of the similarity matrix held at once: 1,024 × 20,000 float32 is 80 MB."""

@@ -18,7 +18,6 @@ paper keeps its 1-5 closest topics, and a paper left without any joins the neare
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
@@ -27,13 +26,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from nltk.stem.porter import PorterStemmer
-from slugify import slugify
 
-from .config import TopicSettings
-from .papers import SLUG_MAX_CHARS
-from .phrases import FUNCTION_WORDS, noun_phrases
-from .records import Paper, Topic
+from generator.analysis.phrases import FUNCTION_WORDS, noun_phrases, topic_key
+from generator.config import TopicSettings
+from generator.records import Paper, Topic
+from generator.slugs import unique_slugs
 
 OVERLAP_LIMIT = 0.5
 """A candidate sharing this share (Jaccard) of its papers with a chosen topic is the same topic."""
@@ -45,24 +42,12 @@ centroid this close to the topic's, names the same thing in other words ("senten
 neighbour such as "word embeddings" would dilute it). Neither similarity alone suffices: on MiniLM,
 "continual learning" and "lifelong learning" score 0.71 as phrases while "image generation" and "video
 generation" score 0.76."""
-TEXT_KEYS_VERSION = "1"
+TEXT_KEYS_VERSION = "2"
 """Bump when ``text_phrase_keys`` changes, so cached phrase keys are recomputed."""
 DEFINING_PHRASES = 5
 RELATED_TOPICS = 5
-_STEMMER = PorterStemmer()
 _ACRONYM_IN_PARENS = re.compile(r"(?<=\w) \(([A-Z][A-Za-z0-9-]*[A-Z][a-z]?s?)\)")
 _PLAIN_WORD = re.compile(r"[\w'-]+")
-
-
-def group_key(phrase: str) -> str:
-    """The same words up to case, hyphens, spacing and inflection give one key: "Pre-trained Language
-    Models", "pretrained language model" and "pre-trained language modeling" agree."""
-    return "".join(_stem(word.replace("-", "")) for word in phrase.lower().split())
-
-
-@functools.lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
-    return _STEMMER.stem(word)
 
 
 def phrase_heads(phrase: str) -> list[str]:
@@ -79,7 +64,7 @@ def acronym_expansions(texts: list[str]) -> dict[str, str]:
             words_before = _words_before(text, match.start())
             expansion = _expansion(words_before, match[1]) if len(words_before) >= 2 else None
             if expansion:
-                votes[group_key(match[1])][group_key(expansion)] += 1
+                votes[topic_key(match[1])][topic_key(expansion)] += 1
     return {acronym: counts.most_common(1)[0][0] for acronym, counts in sorted(votes.items())}
 
 
@@ -152,9 +137,9 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
     in_text = _text_frequency(texts or {}, expansions, phrase_keys or text_phrase_keys)
     viable = [c for c in candidates.values()
               if settings.min_papers <= len(c.papers) <= limit and in_text.get(c.key, 0) <= limit]
-    baseline = _mean_pair_similarity([embeddings[p.id] for p in papers])
+    baseline = mean_pair_similarity([embeddings[p.id] for p in papers])
     for candidate in viable:
-        cohesion = _mean_pair_similarity([embeddings[i] for i in sorted(candidate.papers)])
+        cohesion = mean_pair_similarity([embeddings[i] for i in sorted(candidate.papers)])
         candidate.score = (cohesion / max(baseline, 1e-6)) ** 2 * math.sqrt(len(candidate.papers))
     ranked = sorted(viable, key=lambda c: (-c.score, c.key))
     synonyms = _SynonymTest(ranked, embeddings, embed_phrases) if embed_phrases else None
@@ -187,7 +172,7 @@ def _candidates(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _C
     for paper in papers:
         for phrase in paper.keyphrases:
             for head in phrase_heads(phrase):
-                key = group_key(head)
+                key = topic_key(head)
                 expanded = expansions.get(key, key)
                 candidate = candidates.setdefault(expanded, _Candidate(expanded, set(), set(), Counter()))
                 candidate.aliases.update({key, expanded})
@@ -199,7 +184,7 @@ def _candidates(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _C
 
 def text_phrase_keys(text: str) -> list[str]:
     """The group keys of a text's noun phrases and of the phrases they end with."""
-    return sorted({group_key(head) for phrase in noun_phrases(text) for head in phrase_heads(phrase)})
+    return sorted({topic_key(head) for phrase in noun_phrases(text) for head in phrase_heads(phrase)})
 
 
 def _text_frequency(texts: dict[str, str], expansions: dict[str, str],
@@ -243,7 +228,7 @@ class _SynonymTest:
         return self.phrase_vectors[candidate.key]
 
     def _cohesion(self, paper_ids: set[str]) -> float:
-        return _mean_pair_similarity([self.embeddings[i] for i in sorted(paper_ids)])
+        return mean_pair_similarity([self.embeddings[i] for i in sorted(paper_ids)])
 
     def _centroid(self, paper_ids: set[str]) -> np.ndarray:
         return _unit(np.mean([self.embeddings[i] for i in sorted(paper_ids)], axis=0))
@@ -269,17 +254,11 @@ def _choose(ranked: list[_Candidate], max_topics: int, limit: int,
 
 
 def _as_topics(chosen: list[_Candidate]) -> list[Topic]:
-    topics, taken = [], set()
-    for candidate in sorted(chosen, key=lambda c: c.key):
-        label = candidate.label
-        base = slugify(label, max_length=SLUG_MAX_CHARS, word_boundary=True) or "topic"
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        topics.append(Topic(slug, label, sorted(candidate.papers), candidate.key, sorted(candidate.aliases),
-                            _defining_phrases(candidate.sources), sorted(candidate.synonyms, key=str.lower)))
-    return topics
+    ordered = sorted(chosen, key=lambda c: c.key)
+    slugs = unique_slugs((candidate.label for candidate in ordered), fallback="topic")
+    return [Topic(slug, candidate.label, sorted(candidate.papers), candidate.key, sorted(candidate.aliases),
+                  _defining_phrases(candidate.sources), sorted(candidate.synonyms, key=str.lower))
+            for slug, candidate in zip(slugs, ordered, strict=True)]
 
 
 def _assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.ndarray],
@@ -316,7 +295,7 @@ def _defining_phrases(sources: Counter[str]) -> list[str]:
     """The most used whole keyphrases of the topic, one spelling of each."""
     chosen: dict[str, str] = {}
     for phrase in sorted(sources, key=lambda s: (-sources[s], s == s.lower(), s)):
-        chosen.setdefault(group_key(phrase), phrase)
+        chosen.setdefault(topic_key(phrase), phrase)
     return list(chosen.values())[:DEFINING_PHRASES]
 
 
@@ -344,38 +323,13 @@ def _is_acronym(spelling: str) -> bool:
     return " " not in spelling and sum(c.isupper() for c in spelling) >= 2
 
 
-def _mean_pair_similarity(vectors: list[np.ndarray]) -> float:
+def mean_pair_similarity(vectors: list[np.ndarray]) -> float:
     """Mean cosine similarity over distinct pairs of unit vectors."""
     n = len(vectors)
     if n < 2:
         return 1.0
     total = np.sum(vectors, axis=0)
     return float((total @ total - n) / (n * (n - 1)))
-
-
-def similarity_ratio(groups: list[list[str]], embeddings: dict[str, np.ndarray]) -> float:
-    """Mean within-group pair similarity (averaged over groups of 2+) over that of all papers."""
-    within = [_mean_pair_similarity([embeddings[i] for i in g]) for g in groups if len(g) >= 2]
-    overall = _mean_pair_similarity(list(embeddings.values()))
-    return float(np.mean(within)) / overall if within else 0.0
-
-
-def variant_pairs(labels: list[str]) -> list[tuple[str, str]]:
-    """Label pairs that name the same thing: same words up to case, plural, inflection and hyphens, or
-    one the acronym of the other."""
-    pairs = []
-    for a, b in itertools.combinations(labels, 2):
-        if group_key(a) == group_key(b) or _acronym_of(a, b) or _acronym_of(b, a):
-            pairs.append((a, b))
-    return pairs
-
-
-def _acronym_of(short: str, long: str) -> bool:
-    """``short`` is one token whose capitals are the initials of ``long``'s words ("LLMs", "LoRA")."""
-    capitals = "".join(c for c in short if c.isupper())
-    words = long.replace("-", " ").split()
-    return (" " not in short.strip() and len(capitals) >= 2 and len(words) >= 2
-            and capitals.lower() == "".join(w[0] for w in words).lower())
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -397,5 +351,5 @@ def topics_by_key(topics: list[Topic]) -> dict[str, Topic]:
 
 def topic_for(phrase: str, by_key: dict[str, Topic]) -> Topic | None:
     """The most specific topic a keyphrase belongs to."""
-    keys = (group_key(head) for head in phrase_heads(phrase))
+    keys = (topic_key(head) for head in phrase_heads(phrase))
     return next((by_key[k] for k in keys if k in by_key), None)

@@ -7,9 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from slugify import slugify
-
-from .records import Paper
+from generator.records import Paper
+from generator.slugs import unique_slugs
 
 PER_DAY_SHARE = 5
 """Each day lists a fifth as many papers as the overall list (at least ``PER_DAY_MIN``)."""
@@ -49,13 +48,5 @@ def papers_by_organization(papers: list[Paper]) -> dict[str, list[Paper]]:
 
 def organization_slugs(papers: list[Paper]) -> dict[str, str]:
     """A page name for each organisation, unique even where two names slugify alike."""
-    slugs: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in sorted({p.organization for p in papers if p.organization}):
-        base = slugify(name, max_length=60, word_boundary=True) or "organization"
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        slugs[name] = slug
-        taken.add(slug)
-    return slugs
+    names = sorted({p.organization for p in papers if p.organization})
+    return dict(zip(names, unique_slugs(names, fallback="organization"), strict=True))

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import DigestConfig
-from .records import Dump, Entry, PartialDate, Problem
+from generator.config import DigestConfig
+from generator.records import Dump, Entry, PartialDate, Problem
 
 _ISO_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 HOW_TO_DATE = ("Give the dump a date: a YYYY-MM-DD in its file name, or dump_dates or default_year "

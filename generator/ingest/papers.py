@@ -17,12 +17,10 @@ import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
 
-from slugify import slugify
+from generator.ingest.text import display_text
+from generator.records import Entry, Paper, Sighting
+from generator.slugs import slug
 
-from .records import Entry, Paper, Sighting
-from .text import display_text
-
-SLUG_MAX_CHARS = 60
 SAME_ABSTRACT_MIN_CHARS = 200
 """Entries with equal abstracts this long are one paper whatever their titles; shorter abstracts
 ("No abstract available.") prove nothing."""
@@ -38,9 +36,8 @@ def title_key(title: str) -> str:
 
 def paper_id(title: str) -> str:
     """A readable, stable URL slug; the hash of the title key keeps colliding slugs apart."""
-    slug = slugify(title, max_length=SLUG_MAX_CHARS, word_boundary=True)
     digest = hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:6]
-    return f"{slug or 'paper'}-{digest}"
+    return f"{slug(title, fallback='paper')}-{digest}"
 
 
 def merge_entries(entries: list[Entry]) -> list[Paper]:

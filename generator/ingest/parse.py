@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import Dump, Entry, PartialDate, Problem
+from generator.records import Dump, Entry, PartialDate, Problem
 
 MONTHS = {
     name: number

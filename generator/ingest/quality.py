@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .records import Dump, Paper, Problem
+from generator.records import Dump, Paper, Problem
 
 
 @dataclass(frozen=True)

@@ -6,27 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_URL = re.compile(r"\\url\{([^}]*)\}")
-_ESCAPED = re.compile(r"\\([%&#_$])")
-_ACCENT = re.compile(r"""\\(["'`^~=.])\{?\\?([A-Za-z])\}?""")
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?")
-_QUOTES = re.compile(r"``|''")
 _BRACES = re.compile(r"[{}]")
 _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
             ".": "\u0307"}
-
-
-def plain_text(text: str) -> str:
-    """Text with LaTeX markup removed, for keyphrase extraction: ``\\%`` → ``%``, ``\\"{\\i}`` → ``ï``,
-    ``\\url{u}`` → ``u``, other commands and braces dropped, TeX quotes made plain."""
-    text = _URL.sub(r"\1", text)
-    text = _ESCAPED.sub(r"\1", text)
-    text = _ACCENT.sub(lambda m: unicodedata.normalize("NFC", m[2] + _ACCENTS[m[1]]), text)
-    text = _COMMAND.sub(" ", text)
-    text = _QUOTES.sub('"', text)
-    return " ".join(_BRACES.sub("", text).split())
-
-
 _ABBREVIATIONS = {"eg": "e.g.", "ie": "i.e.", "etal": "et al.", "vs": "vs.", "cf": "cf.", "wrt": "w.r.t.",
                   "etc": "etc."}
 _SYMBOLS = {
@@ -121,3 +104,10 @@ def _joined(segments: list[Segment]) -> list[Segment]:
 def display_text(text: str) -> str:
     """The displayed text without links (a link shows its label)."""
     return "".join(segment.text for segment in display_segments(text))
+
+
+def plain_text(text: str) -> str:
+    """Text for keyphrase extraction and embedding: the displayed text (``display_text``: ``\\%`` → ``%``,
+    ``\\"{\\i}`` → ``ï``, ``\\times`` → ×, ``\\url{u}`` → ``u``), then the commands display leaves as
+    written and braces dropped, and whitespace made single spaces."""
+    return " ".join(_BRACES.sub("", _COMMAND.sub(" ", display_text(text))).split())

@@ -11,6 +11,8 @@ from collections import Counter
 
 from markupsafe import Markup, escape
 
+from generator.publish.labels import format_day, short_month_label
+
 BAR_WIDTH = 12
 BAR_GAP = 3
 HEIGHT = 48
@@ -38,11 +40,11 @@ def papers_per_month(days: list[dt.date]) -> Markup:
         n = counts.get((year, month), 0)
         height = round(HEIGHT * n / peak) if n else 0
         x = index * (BAR_WIDTH + BAR_GAP)
-        name = dt.date(year, month, 1).strftime("%b %Y")
+        name = short_month_label(year, month)
         bars.append(f'<rect x="{x}" y="{HEIGHT - height}" width="{BAR_WIDTH}" height="{max(height, 1)}" '
                     f'opacity="{1 if n else 0.25}"><title>{escape(name)}: {n} paper{"s" if n != 1 else ""}'
                     f"</title></rect>")
-    first, last = (dt.date(y, m, 1).strftime("%b %Y") for y, m in (months[0], months[-1]))
+    first, last = (short_month_label(y, m) for y, m in (months[0], months[-1]))
     baseline = HEIGHT + LABEL_HEIGHT - 2
     labels = f'<text x="0" y="{baseline}" font-size="10">{first}</text>'
     if len(months) > 1:
@@ -82,7 +84,7 @@ def papers_per_day(counts: dict[dt.date, int]) -> Markup:
         x, y = left + week * (CELL + CELL_GAP), top + weekday * (CELL + CELL_GAP)
         n = counts.get(day, 0)
         level = LEVELS[0] if n == 0 else LEVELS[min(4, 1 + (3 * (n - 1)) // max(peak - 1, 1))]
-        label = f"{day:%a} {day.day} {day:%b %Y}: {n} paper{'s' if n != 1 else ''}"
+        label = f"{format_day(day)}: {n} paper{'s' if n != 1 else ''}"
         cells.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" opacity="{level}">'
                      f"<title>{escape(label)}</title></rect>")
         if day.day == 1 or day == first:
@@ -111,7 +113,7 @@ def upvote_history(points: list[tuple[dt.date, int]]) -> Markup:
     coords = [(pad + (width - 2 * pad) * (d - low) / (high - low), height - pad - (height - 2 * pad) * n / peak)
               for d, (_, n) in zip(days, points, strict=True)]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{day:%a} {day.day} {day:%b %Y}: '
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{format_day(day)}: '
                    f"{n} upvotes</title></circle>" for (x, y), (day, n) in zip(coords, points, strict=True))
     return Markup(
         f'<svg class="digest-chart" role="img" width="{width}" height="{height}" '

@@ -13,8 +13,8 @@ import json
 import re
 from pathlib import Path
 
-from .pages import PATHS, page_url, published_url
-from .records import Digest, Paper, display_path, newest_first
+from generator.publish.urls import PATHS, page_url, published_url
+from generator.records import Digest, Paper, display_path, newest_first
 
 
 def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> str:

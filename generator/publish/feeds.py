@@ -18,8 +18,8 @@ from xml.etree import ElementTree as ET
 
 from mkdocs.utils import get_relative_url
 
-from .pages import PATHS, page_url, published_url
-from .records import Digest, Paper, newest_first
+from generator.publish.urls import PATHS, page_url, published_url
+from generator.records import Digest, Paper, newest_first
 
 ATOM = "http://www.w3.org/2005/Atom"
 JSON_FEED = "https://jsonfeed.org/version/1.1"

@@ -13,7 +13,6 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -21,81 +20,21 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
-from .charts import papers_per_day, papers_per_month, upvote_history
-from .config import DigestConfig
-from .records import Digest, Paper, Topic, display_path, newest_first
-from .search import layout as search_layout
-from .text import display_segments
-from .topics import topic_for, topics_by_key
-from .trending import organization_slugs, papers_by_organization, trending
+from generator.analysis.topics import topic_for, topics_by_key
+from generator.analysis.trending import organization_slugs, papers_by_organization, trending
+from generator.config import DigestConfig
+from generator.ingest.text import display_segments
+from generator.project import templates_folder
+from generator.publish.charts import papers_per_day, papers_per_month, upvote_history
+from generator.publish.labels import format_day, month_label
+from generator.publish.search import layout as search_layout
+from generator.publish.urls import PATHS, page_url
+from generator.records import Digest, Paper, Topic, display_path, newest_first
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = templates_folder()
 HOME_TOPIC_COUNT = 15
 UNDATED = "undated"
 MAX_LISTED_PROBLEMS = 1000
-
-
-@dataclass(frozen=True)
-class Paths:
-    """Where each generated page lives, as a path under the docs folder."""
-
-    home: str = "index.md"
-    topics: str = "topics/index.md"
-    dates: str = "dates/index.md"
-    undated: str = "dates/undated.md"
-    quality: str = "quality/index.md"
-    search: str = "search/index.md"
-    trending: str = "trending/index.md"
-    organizations: str = "organizations/index.md"
-    feed: str = "feed.xml"
-    json_feed: str = "feed.json"
-
-    @staticmethod
-    def organization(slug: str) -> str:
-        return f"organizations/{slug}.md"
-
-    @staticmethod
-    def beside(page: str, suffix: str) -> str:
-        """A data file next to a generated page, named after it: ``topics/x.md`` → ``topics/x.csv``."""
-        return page.removesuffix(".md") + suffix
-
-    @staticmethod
-    def paper(paper_id: str) -> str:
-        return f"papers/{paper_id}.md"
-
-    @staticmethod
-    def topic(topic_id: str) -> str:
-        return f"topics/{topic_id}.md"
-
-    @staticmethod
-    def day(day: dt.date | None) -> str:
-        return f"dates/{day:%Y/%m/%d}.md" if day else Paths.undated
-
-    @staticmethod
-    def month(year: int, month: int) -> str:
-        return f"dates/{year:04d}/{month:02d}/index.md"
-
-    @staticmethod
-    def year(year: int) -> str:
-        return f"dates/{year:04d}/index.md"
-
-
-PATHS = Paths()
-
-
-def page_url(src_path: str, use_directory_urls: bool = True) -> str:
-    """The URL MkDocs gives the page at ``src_path``, relative to the site root."""
-    stem = src_path.removesuffix(".md")
-    if not use_directory_urls:
-        return f"{stem}.html"
-    if stem == "index":
-        return ""
-    return stem.removesuffix("/index") + "/" if stem.endswith("/index") else f"{stem}/"
-
-
-def published_url(site_url: str, url: str) -> str:
-    """``url`` (relative to the site root) at the site's published address."""
-    return site_url.rstrip("/") + "/" + url
 
 
 def render_pages(digest: Digest, config: DigestConfig, root: Path | None = None, use_directory_urls: bool = True
@@ -246,14 +185,6 @@ def feed_links(title: str, atom: str, json_feed: str | None = None) -> list[dict
     if json_feed:
         links.append({"title": f"{title} (JSON Feed)", "type": "application/feed+json", "href": json_feed})
     return links
-
-
-def format_day(day: dt.date | None) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}" if day else "Undated"
-
-
-def month_label(year: int, month: int) -> str:
-    return dt.date(year, month, 1).strftime("%B %Y")
 
 
 def front_matter_title(text: str) -> Markup:

@@ -31,7 +31,7 @@ from lunr.idf import idf
 from lunr.token import Token
 from lunr.tokenizer import SEPARATOR_CHARS
 
-from .records import Digest, Paper
+from generator.records import Digest, Paper
 
 _SEPARATORS = re.compile(f"[{re.escape(SEPARATOR_CHARS)}]+")
 PAPERS_PER_SHARD = 100

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .config import KeyphraseSettings
-from .keyphrases import SLICE_TEXTS, KeyphraseExtractor, load_model
+from generator.analysis.engines.local import SLICE_TEXTS, KeyphraseExtractor, load_model
+from generator.config import KeyphraseSettings
 
 
 class RankBatch:

@@ -1,0 +1,73 @@
+"""Where every generated file lives and the URL MkDocs gives it: the one owner of the site's URL scheme.
+
+Paths are relative to the docs folder (``topics/x.md``); URLs are relative to the site root
+(``topics/x/``), and ``published_url`` puts one at the site's published address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where each generated page lives, as a path under the docs folder."""
+
+    home: str = "index.md"
+    topics: str = "topics/index.md"
+    dates: str = "dates/index.md"
+    undated: str = "dates/undated.md"
+    quality: str = "quality/index.md"
+    search: str = "search/index.md"
+    trending: str = "trending/index.md"
+    organizations: str = "organizations/index.md"
+    feed: str = "feed.xml"
+    json_feed: str = "feed.json"
+
+    @staticmethod
+    def organization(slug: str) -> str:
+        return f"organizations/{slug}.md"
+
+    @staticmethod
+    def beside(page: str, suffix: str) -> str:
+        """A data file next to a generated page, named after it: ``topics/x.md`` → ``topics/x.csv``."""
+        return page.removesuffix(".md") + suffix
+
+    @staticmethod
+    def paper(paper_id: str) -> str:
+        return f"papers/{paper_id}.md"
+
+    @staticmethod
+    def topic(topic_id: str) -> str:
+        return f"topics/{topic_id}.md"
+
+    @staticmethod
+    def day(day: dt.date | None) -> str:
+        return f"dates/{day:%Y/%m/%d}.md" if day else Paths.undated
+
+    @staticmethod
+    def month(year: int, month: int) -> str:
+        return f"dates/{year:04d}/{month:02d}/index.md"
+
+    @staticmethod
+    def year(year: int) -> str:
+        return f"dates/{year:04d}/index.md"
+
+
+PATHS = Paths()
+
+
+def page_url(src_path: str, use_directory_urls: bool = True) -> str:
+    """The URL MkDocs gives the page at ``src_path``, relative to the site root."""
+    stem = src_path.removesuffix(".md")
+    if not use_directory_urls:
+        return f"{stem}.html"
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/" if stem.endswith("/index") else f"{stem}/"
+
+
+def published_url(site_url: str, url: str) -> str:
+    """``url`` (relative to the site root) at the site's published address."""
+    return site_url.rstrip("/") + "/" + url
