@@ -10,9 +10,17 @@ TORCH  ?= torch==2.13.0
 site: $(VENV)/.installed
 	$(BIN)/digest build
 
-test: $(VENV)/.installed
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest
+
+# ruff for the Python, ESLint (with Node, from package.json) for the site's own scripts.
+lint: $(VENV)/.installed node_modules/.installed
+	$(BIN)/ruff check .
+	npx --no-install eslint site_config/overrides/assets/javascripts
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 serve: $(VENV)/.installed
 	$(BIN)/digest serve
@@ -40,4 +48,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf site .cache
+	rm -rf site .cache node_modules

@@ -1,0 +1,20 @@
+// ESLint for the site's own scripts: classic browser scripts (no modules), lunr.js as a global.
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  js.configs.recommended,
+  {
+    files: ["site_config/overrides/assets/javascripts/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "script",
+      globals: { ...globals.browser, lunr: "readonly" },
+    },
+    rules: {
+      eqeqeq: ["error", "always"],
+      "no-implicit-globals": "error",
+      "no-unused-vars": ["error", { args: "after-used" }],
+    },
+  },
+];
