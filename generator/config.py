@@ -126,7 +126,7 @@ def _resolve_paths(config: DigestConfig, root: Path) -> DigestConfig:
 
 def _build(cls: type, raw: Any, where: str, prefix: str) -> Any:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: '{prefix or 'top level'}' must be a mapping, got {raw!r}")
+        raise ConfigError(f"{where}: '{prefix.rstrip('.') or 'top level'}' must be a mapping, got {raw!r}")
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls)]
     unknown = sorted(set(raw) - set(names))

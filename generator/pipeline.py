@@ -21,13 +21,13 @@ from generator.config import DigestConfig
 from generator.ingest.dates import date_entries
 from generator.ingest.papers import merge_entries
 from generator.ingest.parse import read_dumps
-from generator.ingest.quality import QualityReport, quality_report
+from generator.ingest.quality import quality_report
 from generator.publish.export import list_exports
 from generator.publish.feeds import feed_files
 from generator.publish.pages import render_pages
 from generator.publish.search import lunr_js, search_files
 from generator.publish.urls import PATHS, page_url
-from generator.records import Digest, Paper
+from generator.records import Digest, Paper, QualityReport
 
 log = get_plugin_logger("digest")
 

@@ -6,10 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from generator.ingest.quality import QualityReport
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -124,6 +121,40 @@ class Topic:
     """Labels of near-synonyms merged into the topic ("sentence representations" in "sentence embeddings")."""
     related: list[str] = field(default_factory=list)
     """Ids of the topics sharing most papers with this one."""
+
+
+@dataclass(frozen=True)
+class FileReport:
+    path: str
+    entries_read: int
+    skipped: int
+    problems: int
+
+
+@dataclass
+class QualityReport:
+    """Where every entry of every dump went (``ingest/quality.py`` makes it)."""
+
+    files: list[FileReport]
+    papers: int
+    duplicates: int
+    skipped: int
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def entries_read(self) -> int:
+        return sum(f.entries_read for f in self.files)
+
+    @property
+    def balanced(self) -> bool:
+        return self.entries_read == self.papers + self.duplicates + self.skipped
+
+    def summary(self) -> str:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in self.skip_reasons.items())
+        return (f"{self.entries_read} entries read from {len(self.files)} dumps = {self.papers} papers + "
+                f"{self.duplicates} duplicates merged + {self.skipped} skipped"
+                + (f" ({reasons})" if reasons else "") + f"; {len(self.problems)} problems reported")
 
 
 @dataclass

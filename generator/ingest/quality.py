@@ -9,41 +9,8 @@ of the build and published as the site's data-quality page.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
-from generator.records import Dump, Paper, Problem
-
-
-@dataclass(frozen=True)
-class FileReport:
-    path: str
-    entries_read: int
-    skipped: int
-    problems: int
-
-
-@dataclass
-class QualityReport:
-    files: list[FileReport]
-    papers: int
-    duplicates: int
-    skipped: int
-    skip_reasons: dict[str, int] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def entries_read(self) -> int:
-        return sum(f.entries_read for f in self.files)
-
-    @property
-    def balanced(self) -> bool:
-        return self.entries_read == self.papers + self.duplicates + self.skipped
-
-    def summary(self) -> str:
-        reasons = ", ".join(f"{n} {reason}" for reason, n in self.skip_reasons.items())
-        return (f"{self.entries_read} entries read from {len(self.files)} dumps = {self.papers} papers + "
-                f"{self.duplicates} duplicates merged + {self.skipped} skipped"
-                + (f" ({reasons})" if reasons else "") + f"; {len(self.problems)} problems reported")
+from generator.records import Dump, FileReport, Paper, Problem, QualityReport
 
 
 def quality_report(dumps: list[Dump], papers: list[Paper], problems: list[Problem]) -> QualityReport:
