@@ -46,6 +46,8 @@ class Entry:
     organization: str | None = None
     digest_date: dt.date | None = None
     published_date: dt.date | None = None
+    published_text: str | None = None
+    """The publish date as written ("Nov 5"), kept where no year can be found for it."""
 
 
 @dataclass
@@ -87,6 +89,8 @@ class Paper:
     title_raw: str = ""
     abstract_raw: str = ""
     published: dt.date | None = None
+    published_text: str | None = None
+    """The publish date as the dump wrote it, where its year is unknown (``published`` is then None)."""
     authors_count: int | None = None
     upvotes: int | None = None
     organization: str | None = None
@@ -94,6 +98,8 @@ class Paper:
     topics: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     """Ids of the nearest papers by embedding, nearest first."""
+    untitled: bool = False
+    """No dump gave a title: ``title`` is made from the abstract's first words."""
 
     @property
     def digest_dates(self) -> list[dt.date | None]:

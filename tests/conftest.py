@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from generator.cli import build_site
 from generator.project import new_project
 
 REPO = Path(__file__).resolve().parent.parent
+
+settings.register_profile("default", max_examples=300)
+settings.register_profile("thorough", max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+"""Property tests run 300 examples each in `make test`; HYPOTHESIS_PROFILE=thorough runs 5,000."""
 SEEDS = REPO / "examples" / "seeds"
 EXAMPLE_DUMPS = REPO / "dumps"
 HOSTILE_DUMPS = REPO / "tests" / "fixtures" / "hostile"

@@ -28,8 +28,9 @@ BROKEN = {
         f"A Paper\n{ABSTRACT}\nThe Last Title".encode(), ["A Paper", "The Last Title"],
         [(3, "title without an abstract; kept")], 2),
     "abstract-without-title": (
-        f"{ABSTRACT}\nA Paper\n{ABSTRACT}\n".encode(), ["A Paper"],
-        [(1, "abstract without a title; skipped")], 2),
+        f"{ABSTRACT}\nA Paper\n{ABSTRACT} Again.\n".encode(),
+        ["A Paper", "Untitled: We study a problem that matters. Our method…"],
+        [(1, "abstract without a title; kept as an untitled paper")], 2),
     "binary-bytes": (
         f"A Paper\n{ABSTRACT}\nB Paper\n{ABSTRACT}\n".encode() + b"\x00\x01\x02\x89PNG\x1a\n" +
         f"C Paper\n{ABSTRACT}\n".encode(),

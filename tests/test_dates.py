@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from generator.config import DigestConfig
 from generator.ingest.dates import date_entries, resolve
+from generator.ingest.papers import merge_entries
 from generator.ingest.parse import parse_text
-from generator.records import PartialDate
+from generator.publish.export import papers_json
+from generator.records import Digest, PartialDate
 
 ABSTRACT = "A long enough abstract. " * 12
 
@@ -59,6 +62,24 @@ def test_dump_with_no_date_is_undated_and_says_how_to_fix_it():
     assert [(p.line, p.message.split(";")[0]) for p in problems] == [
         (1, "page date Mar 14 has no year"), (9, "publish date Mar 1 has no year")]
     assert all("file name" in p.message for p in problems)
+    assert "shown as written, year unknown" in problems[1].message
+    assert entries[0].published_text == "Mar 1"
+
+
+def test_a_yearless_publish_date_reaches_the_paper_as_written():
+    entries, _, _ = _date("dump.txt", _rich("Mar 14", "Nov 5"))
+    (paper,) = merge_entries(entries)
+    assert (paper.published, paper.published_text) == (None, "Nov 5")
+    assert _papers_json(paper)["published"] is None
+    assert _papers_json(paper)["published_text"] == "Nov 5"
+    dated, _, _ = _date("2024-03-14.txt", _rich("Mar 14", "Nov 5"))
+    (known,) = merge_entries(dated)
+    assert (known.published, known.published_text) == (dt.date(2023, 11, 5), None)
+    assert "published_text" not in _papers_json(known)
+
+
+def _papers_json(paper):
+    return json.loads(papers_json(Digest([paper], []), Path(".")))["papers"][0]
 
 
 def test_plain_dump_without_header_uses_default_year_for_publish_dates_only():

@@ -92,10 +92,11 @@ def test_title_without_abstract_is_kept_and_reported_with_its_line():
     ]
 
 
-def test_abstract_without_title_is_reported_and_the_rest_is_kept():
+def test_abstract_without_title_is_kept_untitled_and_reported():
     dump = _dump(f"{ABSTRACT}\n\nA Paper\n\n{ABSTRACT}\n")
-    assert [e.title for e in dump.entries] == ["A Paper"]
-    assert [(p.line, p.message) for p in dump.problems] == [(1, "abstract without a title; skipped")]
+    assert [(e.title, e.abstract) for e in dump.entries] == [("", ABSTRACT), ("A Paper", ABSTRACT)]
+    assert [(p.line, p.message) for p in dump.problems] == [
+        (1, "abstract without a title; kept as an untitled paper")]
 
 
 def test_metadata_with_no_paper_before_it_is_reported():
@@ -144,3 +145,46 @@ def test_organization_line_drops_the_account_name_only_when_it_matches():
     assert organization_name("deepmind Google DeepMind") == "deepmind Google DeepMind"
     assert organization_name("NVIDIA") == "NVIDIA"
     assert organization_name("a Apple") == "a Apple"
+
+
+LONG = ("Digital breast tomosynthesis needs realistic test objects. We build a simulation pipeline that "
+        "models tissue, acquisition and reconstruction, and we compare its images with clinical ones.")
+TRICKY_TITLES = [
+    "Mammogram synthesis using a 3D simulation. II. Evaluation of synthetic mammogram texture",
+    "A framework for recognition algorithms. 1. Theory and implementation",
+    "Control of integral processes with dead-time. 1. Disturbance observer-based set point tracking",
+    "Why do transformers need Adam? A Hessian perspective.",
+]
+SHORT_ABSTRACTS = [
+    "Silberer's company, CompLete, is making a specialty of workflow process analysis",
+    "The move from CD to the Web looks unstoppable.",
+]
+
+
+@pytest.mark.parametrize("layout", ["plain", "blank"])
+def test_titles_with_sentence_breaks_and_one_sentence_abstracts_keep_their_places(layout):
+    pairs = [(TRICKY_TITLES[0], SHORT_ABSTRACTS[0]), (TRICKY_TITLES[1], LONG),
+             (TRICKY_TITLES[2], SHORT_ABSTRACTS[1]), (TRICKY_TITLES[3], LONG)]
+    separator = "\n" if layout == "plain" else "\n\n"
+    text = "Subscribe" + separator.join(line for pair in pairs for line in pair)
+    dump = _dump(text)
+    assert [(e.title, e.abstract) for e in dump.entries] == pairs
+    assert dump.problems == []
+
+
+def test_a_rich_entry_with_a_one_sentence_abstract_keeps_its_metadata():
+    text = (f"Oct 28\n\n{TRICKY_TITLES[0]}\n\n{SHORT_ABSTRACTS[1]}\n\nacme ACME Lab\n  • 4 authors\n·\n"
+            f"Nov 5 3\n\n{TRICKY_TITLES[1]}\n\n{LONG}\n\n  • 2 authors\n·\nNov 4, 2024\n")
+    first, second = _dump(text).entries
+    assert (first.title, first.abstract, first.organization, first.authors_count, first.upvotes) == (
+        TRICKY_TITLES[0], SHORT_ABSTRACTS[1], "ACME Lab", 4, 3)
+    assert (second.title, second.authors_count) == (TRICKY_TITLES[1], 2)
+    assert second.published == PartialDate(11, 4, 2024)
+
+
+def test_an_odd_line_in_a_plain_dump_is_kept_with_a_warning_never_dropped():
+    dump = _dump(f"A Paper\n{LONG}\nB Paper\n{LONG} Again.\n{LONG} And a third time.\nC Paper\n{LONG} C.")
+    assert [(e.title, e.abstract[:12]) for e in dump.entries] == [
+        ("A Paper", LONG[:12]), ("B Paper", LONG[:12]), ("", LONG[:12]), ("C Paper", LONG[:12])]
+    assert [(p.line, p.message) for p in dump.problems] == [
+        (5, "abstract without a title; kept as an untitled paper")]

@@ -1,11 +1,13 @@
-"""Display clean-up of LaTeX remnants: what it changes, and that it changes nothing else."""
+"""Display clean-up of mojibake and LaTeX remnants: what it changes, and that it changes nothing else."""
 
 from __future__ import annotations
 
 import pytest
 
-from generator.ingest.text import Segment, display_segments, display_text
+from generator.ingest.papers import merge_entries
+from generator.ingest.text import Segment, display_segments, display_text, plain_text, repair_mojibake
 from generator.publish.pages import display_html
+from generator.records import Entry
 
 CLEANED = {
     r"50\% of runs": "50% of runs",
@@ -50,3 +52,29 @@ def test_display_html_escapes_every_piece_and_links_only_web_addresses():
     html = display_html(r'<b>"x"</b> \url{https://x.org/?a=1&b="2"} [y](javascript:alert(1))')
     assert html == ('&lt;b&gt;&#34;x&#34;&lt;/b&gt; <a href="https://x.org/?a=1&amp;b=&#34;2&#34;" '
                     'rel="nofollow noopener">https://x.org/?a=1&amp;b=&#34;2&#34;</a> [y](javascript:alert(1))')
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ("CafÃ© society", "Café society"),
+    ("naÃ¯ve Bayes â€” a study", "naïve Bayes — a study"),
+    ("Ä°stanbul and ZÃ¼rich", "İstanbul and Zürich"),
+])
+def test_mojibake_is_repaired(written, shown):
+    assert display_text(written) == shown
+
+
+@pytest.mark.parametrize("text", [
+    "“curly” quotes — and – dashes", "&lt;EOS&gt; beside <EOS>", "ﬁne ligatures", "ＦＵＬＬ width", "Zürich",
+    "日本語のテキスト", "P(y|x) and [MASK] and *a*", "e\u0301 combining accents", "SÃO PAULO, the ±5% band",
+])
+def test_text_that_is_not_mojibake_is_left_as_written(text):
+    assert repair_mojibake(text) == text
+
+
+def test_a_paper_shows_the_repaired_text_and_keeps_the_dump_s(tmp_path):
+    abstract = "We study cafÃ© networks. " * 12
+    entry = Entry(title="CafÃ© Networks", abstract=abstract, path=tmp_path / "d.txt", line=1)
+    (paper,) = merge_entries([entry])
+    assert (paper.title, paper.title_raw) == ("Café Networks", "CafÃ© Networks")
+    assert paper.abstract.startswith("We study café networks.") and paper.abstract_raw == abstract
+    assert "café" in plain_text(abstract)

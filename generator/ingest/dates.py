@@ -44,14 +44,17 @@ def date_entries(dumps: list[Dump], config: DigestConfig) -> tuple[list[Entry], 
         page_days = _page_days(dump, dating, problems)
         for entry in dump.entries:
             digest_date = page_days[entry.page_date] if entry.page_date else dating.date
-            published = None
+            published, written = None, None
             if entry.published is not None:
                 published = resolve(entry.published, digest_date or dating.reference, dating.default_year)
                 if published is None:
+                    exists = _exists(entry.published)
+                    written = _written(entry.published) if exists else None
                     problems.append(_unresolved(entry.path, entry.published_line or entry.line, entry.published,
                                                 "publish date",
-                                                "left unknown"))
-            entries.append(dataclasses.replace(entry, digest_date=digest_date, published_date=published))
+                                                "shown as written, year unknown" if exists else "left unknown"))
+            entries.append(dataclasses.replace(entry, digest_date=digest_date, published_date=published,
+                                               published_text=written))
     return entries, log, problems
 
 
@@ -104,8 +107,13 @@ def resolve(date: PartialDate, reference: dt.date | None, default_year: int | No
     return None
 
 
+def _exists(date: PartialDate) -> bool:
+    """The date exists in its year, or (without one) in some year: Feb 29 does, Feb 30 does not."""
+    return _valid(date.year or 2000, date.month, date.day) is not None
+
+
 def _unresolved(path: Path, line: int, date: PartialDate, what: str, outcome: str) -> Problem:
-    if date.year or _valid(2000, date.month, date.day) is None:
+    if date.year or not _exists(date):
         return Problem(path, line, f"{what} {_written(date)} does not exist; {outcome}")
     return Problem(path, line, f"{what} {_written(date)} has no year; {outcome}. {HOW_TO_DATE}")
 

@@ -24,6 +24,7 @@ from generator.slugs import slug
 SAME_ABSTRACT_MIN_CHARS = 200
 """Entries with equal abstracts this long are one paper whatever their titles; shorter abstracts
 ("No abstract available.") prove nothing."""
+UNTITLED_WORDS = 8
 _NON_WORD = re.compile(r"[\W_]+")
 T = TypeVar("T")
 
@@ -36,8 +37,14 @@ def title_key(title: str) -> str:
 
 def paper_id(title: str) -> str:
     """A readable, stable URL slug; the hash of the title key keeps colliding slugs apart."""
-    digest = hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:6]
+    digest = hashlib.sha1((title_key(title) or title).encode("utf-8")).hexdigest()[:6]
     return f"{slug(title, fallback='paper')}-{digest}"
+
+
+def untitled_title(abstract: str) -> str:
+    """What an abstract listed without a title is shown under: its first words, marked untitled."""
+    words = display_text(abstract).split()
+    return f"Untitled: {' '.join(words[:UNTITLED_WORDS])}" + ("…" if len(words) > UNTITLED_WORDS else "")
 
 
 def merge_entries(entries: list[Entry]) -> list[Paper]:
@@ -57,7 +64,7 @@ def _same_papers(entries: list[Entry]) -> list[list[Entry]]:
 
     first_with: dict[tuple[str, str], int] = {}
     for index, entry in enumerate(entries):
-        keys = [("title", title_key(entry.title))]
+        keys = [("title", key)] if (key := title_key(entry.title)) else []
         if len(entry.abstract) >= SAME_ABSTRACT_MIN_CHARS:
             keys.append(("abstract", title_key(entry.abstract)))
         for key in keys:
@@ -71,20 +78,24 @@ def _same_papers(entries: list[Entry]) -> list[list[Entry]]:
 
 def _merge(group: list[Entry]) -> Paper:
     by_recency = sorted(group, key=_recency, reverse=True)
-    newest, first = by_recency[0], by_recency[-1]
+    titled = [e for e in by_recency if e.title] or by_recency
+    newest, first = titled[0], titled[-1]
     abstract = _best_abstract([e.abstract for e in by_recency])
     upvotes = [e.upvotes for e in group if e.upvotes is not None]
+    published = _latest(by_recency, lambda e: e.published_date)
     return Paper(
-        id=paper_id(first.title),
-        title=display_text(newest.title),
+        id=paper_id(first.title or first.abstract),
+        title=display_text(newest.title) if newest.title else untitled_title(abstract),
         abstract=display_text(abstract),
         title_raw=newest.title,
+        untitled=not newest.title,
         abstract_raw=abstract,
         sightings=sorted(
             {Sighting(str(e.path), e.line, e.digest_date, e.upvotes) for e in group},
             key=lambda s: (s.digest_date or dt.date.min, s.path, s.line),
         ),
-        published=_latest(by_recency, lambda e: e.published_date),
+        published=published,
+        published_text=None if published else _latest(by_recency, lambda e: e.published_text),
         authors_count=_latest(by_recency, lambda e: e.authors_count),
         upvotes=max(upvotes) if upvotes else None,
         organization=_latest(by_recency, lambda e: e.organization),

@@ -3,8 +3,10 @@
 A dump is the text of a paper-listing page saved from a browser. Three layouts are known: title and
 abstract on alternating lines; the same separated by blank lines under a page date; and "rich" entries
 whose abstract is followed by an optional organisation line, ``• N authors``, ``·`` and a publish date
-with an optional year and upvote count. Layouts are not detected up front: every line is classified on
-its own, so a file that mixes them still reads.
+with an optional year and upvote count. Each line is first classified on its own
+(furniture, metadata, date, or text); then the roles of the text lines (title, abstract, continuation,
+organisation) are decided for the whole file at once by the structure of an entry (``assign_roles``), so
+alternation and metadata outweigh how a single line looks, and a file that mixes layouts still reads.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 ABSTRACT_MIN_CHARS = 250
 """Longer than any title seen on listing pages; a line this long is read as an abstract."""
 ORGANIZATION_MAX_CHARS = 80
+CAPITALS_WORDS = 30
+"""The share of capitalised words is read from a line's first words."""
+TITLE_MAX_CHARS = 150
+"""Titles are rarely longer; each 25 characters more count against reading a line as one."""
 
 
 class Kind(enum.Enum):
@@ -206,92 +212,208 @@ def organization_name(text: str) -> str:
     return text
 
 
+class Role(enum.IntEnum):
+    """What a line is to the entry it belongs to."""
+
+    TITLE = 0
+    ABSTRACT = 1
+    MORE = 2
+    """A further line of the abstract (a wrapped abstract in a blank-separated dump)."""
+    ORGANIZATION = 3
+    METADATA = 4
+    """Author count, separator or publish date."""
+    PAGE_DATE = 5
+    FURNITURE = 6
+
+
+class _State(enum.IntEnum):
+    """Where the entry being read stands, after a line."""
+
+    NONE = 0
+    TITLED = 1
+    """A title, no abstract yet."""
+    WHOLE = 2
+    """An abstract (with its title, or without one)."""
+    ORGANIZATION = 3
+    """An organisation line: metadata must follow."""
+    METADATA = 4
+
+
+MISSING_ABSTRACT = -10.0
+"""Score of an entry closed without an abstract: the structure gives way only for strong evidence."""
+MISSING_TITLE = -10.0
+"""Score of an abstract with no title before it."""
+MORE_COST = -3.0
+"""A line joined to the abstract before it costs this much beyond its abstract evidence, so that only an
+abstract-like line continues one (a short line, under 80 characters, twice as much)."""
+ORGANIZATION_COST = -1.0
+"""The organisation line is optional: it is read as one only where nothing else fits as well."""
+_IMPOSSIBLE = float("-inf")
+
+
+def line_scores(text: str) -> tuple[float, float]:
+    """How well a line reads as a title and as an abstract (higher is better; 0 is neutral). Titles are
+    short, capitalise their words and hold at most a sentence break or two ("3D Simulation. II.
+    Evaluation"); abstracts are sentences, end like one, and are rarely under 40 characters. This is only
+    evidence: the structure of the dump (alternation, blank lines, metadata) decides together with it."""
+    length = len(text)
+    sentences = len(_SENTENCE_END.findall(text))
+    ends_like_sentence = text.endswith((".", "!", "?", ")"))
+    first_words = text.split(maxsplit=CAPITALS_WORDS)[:CAPITALS_WORDS]
+    long_words = [w for w in first_words if len(w) > 3 and w[0].isalpha()]
+    capitals = sum(w[0].isupper() for w in long_words) / len(long_words) if len(long_words) >= 3 else 0.5
+    title = (4.0 * (capitals - 0.5) - max(0, length - TITLE_MAX_CHARS) / 15 - 2.0 * max(0, sentences - 2)
+             - (1.0 if ends_like_sentence and sentences >= 2 else 0.0))
+    abstract = (-8.0 if length < 40 else -2.0 if length < 80 else 3.0 if length >= ABSTRACT_MIN_CHARS else 0.0)
+    abstract += min(sentences, 4) + (1.5 if ends_like_sentence else -1.5) - 4.0 * (capitals - 0.5)
+    return title, abstract
+
+
+def assign_roles(lines: list[Line]) -> list[Role]:
+    """The role of every line, chosen for the whole dump at once (Viterbi over the entry grammar): an
+    entry is a title, an abstract (continued by further lines only in a blank-separated dump, where a
+    continuation has no blank line before it), an optional organisation line right before its metadata,
+    and metadata. A title without an abstract, or an abstract without a title, is allowed at a high cost,
+    so alternation and metadata decide, and how a single line looks decides only where they do not."""
+    blank_separated = any(line.after_blank for line in lines if line.kind is Kind.TEXT)
+    fixed = _fixed_roles(lines)
+    next_is_metadata = _next_is_metadata(lines, fixed)
+    scores = [0.0, _IMPOSSIBLE, _IMPOSSIBLE, _IMPOSSIBLE, _IMPOSSIBLE]
+    back: list[list[tuple[int, Role]]] = []
+    for index, line in enumerate(lines):
+        moves = _moves(line, fixed[index], blank_separated, next_is_metadata[index])
+        new = [_IMPOSSIBLE] * 5
+        came = [(0, Role.FURNITURE)] * 5
+        for state, score in enumerate(scores):
+            if score == _IMPOSSIBLE:
+                continue
+            for role, target, gain in moves[state]:
+                if score + gain > new[target]:
+                    new[target], came[target] = score + gain, (state, role)
+        scores = new
+        back.append(came)
+    scores[_TITLED] += MISSING_ABSTRACT
+    scores[_ORGANIZATION] = _IMPOSSIBLE
+    state = max(range(5), key=lambda s: (scores[s], -s))
+    roles: list[Role] = []
+    for came in reversed(back):
+        state, role = came[state]
+        roles.append(role)
+    return roles[::-1]
+
+
+def _fixed_roles(lines: list[Line]) -> list[Role | None]:
+    """Roles that a line's own kind settles: furniture, metadata and page dates (a date is a publish
+    date when it carries upvotes or follows a separator)."""
+    roles: list[Role | None] = []
+    previous: Line | None = None
+    for line in lines:
+        if line.kind is Kind.FURNITURE:
+            roles.append(Role.FURNITURE)
+            continue
+        if line.kind in (Kind.AUTHORS, Kind.SEPARATOR):
+            roles.append(Role.METADATA)
+        elif line.kind is Kind.DATE:
+            publish = line.upvotes is not None or (previous is not None and previous.kind is Kind.SEPARATOR)
+            roles.append(Role.METADATA if publish else Role.PAGE_DATE)
+        else:
+            roles.append(None)
+        previous = line
+    return roles
+
+
+def _next_is_metadata(lines: list[Line], fixed: list[Role | None]) -> list[bool]:
+    """For each line, whether the next line that is not furniture is an author count or a separator."""
+    result = [False] * len(lines)
+    following: Kind | None = None
+    for index in range(len(lines) - 1, -1, -1):
+        result[index] = following in (Kind.AUTHORS, Kind.SEPARATOR)
+        if fixed[index] is not Role.FURNITURE:
+            following = lines[index].kind
+    return result
+
+
+Moves = list[list[tuple[Role, int, float]]]
+"""For each state before a line: (role, state after, score) of every way to read the line."""
+_NONE, _TITLED, _WHOLE, _ORGANIZATION, _METADATA = (int(state) for state in _State)
+_FIXED_MOVES: dict[Role, Moves] = {
+    Role.FURNITURE: [[(Role.FURNITURE, state, 0.0)] for state in range(5)],
+    Role.PAGE_DATE: [[(Role.PAGE_DATE, _NONE, MISSING_ABSTRACT if state == _TITLED else 0.0)]
+                     if state != _ORGANIZATION else [] for state in range(5)],
+    Role.METADATA: [[(Role.METADATA, _NONE if state == _NONE else _METADATA,
+                      MISSING_ABSTRACT if state == _TITLED else 0.0)] for state in range(5)],
+}
+
+
+def _moves(line: Line, fixed: Role | None, blank_separated: bool, before_metadata: bool) -> Moves:
+    if fixed is not None:
+        return _FIXED_MOVES[fixed]
+    as_title, as_abstract = line_scores(line.text)
+    title, abstract = (Role.TITLE, _TITLED, as_title), (Role.ABSTRACT, _WHOLE, as_abstract + MISSING_TITLE)
+    whole = [title, abstract]
+    if blank_separated and not line.after_blank:
+        whole.append((Role.MORE, _WHOLE, as_abstract + MORE_COST * (2 if len(line.text) < 80 else 1)))
+    if before_metadata and looks_like_organization(line.text):
+        whole.append((Role.ORGANIZATION, _ORGANIZATION, ORGANIZATION_COST))
+    return [[title, abstract],
+            [(Role.TITLE, _TITLED, as_title + MISSING_ABSTRACT), (Role.ABSTRACT, _WHOLE, as_abstract)],
+            whole, [], [title, abstract]]
+
+
 class _Assembler:
-    """Walks classified lines and groups them into entries, reporting what does not fit."""
+    """Turns lines and their roles into entries, reporting what does not fit."""
 
     def __init__(self, path: Path, lines: list[Line]) -> None:
         self.path = path
         self.lines = lines
         self.entries: list[Entry] = []
         self.problems: list[Problem] = []
-        self.skipped: list[Problem] = []
         self.current: Entry | None = None
         self.page_date: PartialDate | None = None
         self.header_date: PartialDate | None = None
         self.header_line = 0
-        self.blank_separated = any(line.after_blank for line in lines if line.kind is Kind.TEXT)
 
     def run(self) -> Dump:
-        previous: Line | None = None
-        for index, line in enumerate(self.lines):
-            self._take(index, line, previous)
-            previous = line
+        for line, role in zip(self.lines, assign_roles(self.lines), strict=True):
+            self._take(line, role)
         self._finish()
-        return Dump(self.path, self.entries, self.problems, self.header_date, self.header_line, self.skipped)
+        return Dump(self.path, self.entries, self.problems, self.header_date, self.header_line)
 
-    def _take(self, index: int, line: Line, previous: Line | None) -> None:
-        if line.kind is Kind.FURNITURE:
-            return
-        if line.kind is Kind.SEPARATOR:
-            self._need_entry(line, "separator '·'")
-        elif line.kind is Kind.AUTHORS:
-            if self._need_entry(line, "author count"):
-                self.current.authors_count = line.authors
-        elif line.kind is Kind.DATE:
-            self._take_date(line, previous)
-        else:
-            self._take_text(index, line)
+    def _take(self, line: Line, role: Role) -> None:
+        if role is Role.TITLE:
+            self._finish()
+            self.current = Entry(title=line.text, abstract="", path=self.path, line=line.number,
+                                 page_date=self.page_date)
+        elif role is Role.ABSTRACT:
+            if self.current is None or self.current.abstract:
+                self._finish()
+                self._problem(line, "abstract without a title; kept as an untitled paper")
+                self.current = Entry(title="", abstract=line.text, path=self.path, line=line.number,
+                                     page_date=self.page_date)
+            else:
+                self.current.abstract = line.text
+        elif role is Role.MORE:
+            self.current.abstract = f"{self.current.abstract} {line.text}"
+        elif role is Role.ORGANIZATION:
+            self.current.organization = organization_name(line.text)
+        elif role is Role.METADATA:
+            self._take_metadata(line)
+        elif role is Role.PAGE_DATE:
+            self._finish()
+            self.page_date = line.date
+            if self.header_date is None:
+                self.header_date, self.header_line = line.date, line.number
 
-    def _take_date(self, line: Line, previous: Line | None) -> None:
-        is_publish_date = line.upvotes is not None or (previous is not None and previous.kind is Kind.SEPARATOR)
-        if is_publish_date:
-            if self._need_entry(line, "publish date"):
-                self.current.published = line.date
-                self.current.published_line = line.number
-                self.current.upvotes = line.upvotes
-            return
-        self._finish()
-        self.page_date = line.date
-        if self.header_date is None:
-            self.header_date, self.header_line = line.date, line.number
-
-    def _take_text(self, index: int, line: Line) -> None:
-        current = self.current
-        following = self._next(index)
-        metadata_follows = following is not None and following.kind in (Kind.AUTHORS, Kind.SEPARATOR)
-        if current is not None and metadata_follows and looks_like_organization(line.text):
-            current.organization = organization_name(line.text)
-            return
-        if current is not None and not current.abstract:
-            title_follows = following is not None and following.kind is Kind.TEXT
-            if looks_like_abstract(line.text) or not (title_follows and looks_like_abstract(following.text)):
-                current.abstract = line.text
-                return
-        elif current is not None and self._continues_abstract(line):
-            current.abstract = f"{current.abstract} {line.text}"
-            return
-        self._finish()
-        if looks_like_abstract(line.text):
-            self._skip(line, "abstract without a title")
-            return
-        self.current = Entry(title=line.text, abstract="", path=self.path, line=line.number,
-                             page_date=self.page_date)
-
-    def _continues_abstract(self, line: Line) -> bool:
-        """A wrapped abstract: in a blank-separated dump, a long line with no blank line before it."""
-        return self.blank_separated and not line.after_blank and looks_like_abstract(line.text)
-
-    def _next(self, index: int) -> Line | None:
-        for following in range(index + 1, len(self.lines)):
-            if self.lines[following].kind is not Kind.FURNITURE:
-                return self.lines[following]
-        return None
-
-    def _need_entry(self, line: Line, what: str) -> bool:
+    def _take_metadata(self, line: Line) -> None:
+        what = {Kind.AUTHORS: "author count", Kind.SEPARATOR: "separator '·'"}.get(line.kind, "publish date")
         if self.current is None:
             self._problem(line, f"{what} with no paper before it; ignored")
-            return False
-        return True
+        elif line.kind is Kind.AUTHORS:
+            self.current.authors_count = line.authors
+        elif line.kind is Kind.DATE:
+            self.current.published = line.date
+            self.current.published_line = line.number
+            self.current.upvotes = line.upvotes
 
     def _finish(self) -> None:
         if self.current is None:
@@ -300,11 +422,6 @@ class _Assembler:
             self.problems.append(Problem(self.path, self.current.line, "title without an abstract; kept"))
         self.entries.append(self.current)
         self.current = None
-
-    def _skip(self, line: Line, reason: str) -> None:
-        skipped = Problem(self.path, line.number, f"{reason}; skipped")
-        self.skipped.append(skipped)
-        self.problems.append(skipped)
 
     def _problem(self, line: Line, message: str) -> None:
         self.problems.append(Problem(self.path, line.number, message))

@@ -1,10 +1,22 @@
-"""Clean-up of LaTeX remnants that dumps carry over from arXiv abstracts."""
+"""How dump text is shown: mojibake repaired, then LaTeX remnants that dumps carry over from arXiv
+abstracts cleaned up. ``display_segments`` is the one place; the plain text the model reads is made from
+its result."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import ftfy
+
+_REPAIR = ftfy.TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False, remove_control_chars=False,
+    normalization=None, explain=False,
+)
+"""ftfy repairs text that was UTF-8 decoded as Latin-1 or Windows-1252 and saved again ("Ã©" → "é") and
+nothing else: quotes, dashes, ligatures, widths, entities such as ``&lt;`` and LaTeX stay as written."""
 
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?")
 _BRACES = re.compile(r"[{}]")
@@ -45,6 +57,11 @@ class Segment:
     href: str | None = None
 
 
+def repair_mojibake(text: str) -> str:
+    """``text`` with mojibake undone ("cafÃ©" → "café"); any other text comes back unchanged."""
+    return ftfy.fix_text(text, _REPAIR)
+
+
 def display_segments(text: str) -> list[Segment]:
     """Text as a reader should see it, from the LaTeX remnants of arXiv abstracts: ``\\%`` → ``%``,
     ``\\url{u}`` → a link, ``` ``q'' ``` → “q” (unpaired backticks stay), ``\\"{\\i}`` → ï,
@@ -52,6 +69,7 @@ def display_segments(text: str) -> list[Segment]:
     ``\\footnote{x}`` → (x); a bare web address becomes a link (without the punctuation that ends a
     sentence). Everything else, including ``$x$`` and commands it does not know (``\\rat``), is shown as
     written."""
+    text = repair_mojibake(text)
     segments: list[Segment] = []
     position = 0
     for match in _DISPLAY.finditer(text):

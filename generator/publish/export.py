@@ -41,7 +41,7 @@ def _paper(paper: Paper, url: str, root: Path) -> dict:
     """One paper; ``title_raw`` and ``abstract_raw`` (the dump's own text) only where it differs from the
     text shown, which saves a second copy of most abstracts."""
     raw = {}
-    if paper.title_raw and paper.title_raw != paper.title:
+    if paper.untitled or (paper.title_raw and paper.title_raw != paper.title):
         raw["title_raw"] = paper.title_raw
     if paper.abstract_raw and paper.abstract_raw != paper.abstract:
         raw["abstract_raw"] = paper.abstract_raw
@@ -56,6 +56,7 @@ def _paper(paper: Paper, url: str, root: Path) -> dict:
         "related": paper.related,
         "digest_dates": [_iso(d) for d in paper.digest_dates],
         "published": _iso(paper.published),
+        **({"published_text": paper.published_text} if paper.published_text else {}),
         "authors_count": paper.authors_count,
         "upvotes": paper.upvotes,
         "organization": paper.organization,
