@@ -2,10 +2,17 @@
 BERTopic on the same papers.
 
 For each corpus: number of topics, share of papers with a topic, the largest topic's share of the
-papers, pairs of topic labels that are variants of each other, and the within-topic similarity ratio:
-the mean cosine similarity of paper embeddings within a topic (averaged over topics), over the mean
-similarity of all pairs of papers. BERTopic (installed separately: `pip install bertopic`) gets the
-same papers and the same embeddings.
+papers, pairs of topic labels that are variants of each other, labels made only of generic words, pairs
+of labels that say the same thing (equal once generic words are left out), topics under 3 papers, and the
+within-topic similarity ratio: the mean cosine similarity of paper embeddings within a topic (averaged
+over topics), over the mean similarity of all pairs of papers. On Inspec, label support too: the share of
+a topic's papers whose human-assigned keys hold every content word of the label (Porter stems), averaged
+over topics. BERTopic (installed separately: `pip install bertopic`) gets the same papers and embeddings.
+
+Then stability: the seeds built from their first four dumps, then with the fifth added (+25% papers), with
+the topics kept between the builds (as `digest build` does) and, for comparison, clustered anew: the share
+of earlier topic addresses that still resolve (a live topic or a redirect) and of earlier placed papers
+that keep at least one of their topics, and exactly their topics.
 
     .venv/bin/python bench/topics.py
 """
@@ -14,7 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import platform
+import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,11 +31,20 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
+from nltk.stem.porter import PorterStemmer  # noqa: E402
 
 from bench.examples import INSPEC, SEED_DEFAULT_YEAR, SEEDS  # noqa: E402
 from bench.topic_measures import similarity_ratio, variant_pairs  # noqa: E402
-from generator.analysis.keyphrases import PhraseEmbedder, extract_keyphrases, paper_text, text_file_document  # noqa: E402
-from generator.analysis.topics import build_topics  # noqa: E402
+from generator.analysis.cache import TextCache  # noqa: E402
+from generator.analysis.keyphrases import (  # noqa: E402
+    PhraseEmbedder,
+    extract_keyphrases,
+    paper_text,
+    paper_texts,
+    text_file_document,
+)
+from generator.analysis.phrases import FUNCTION_WORDS  # noqa: E402
+from generator.analysis.topics import TEXT_KEYS_VERSION, build_topics, content_key, text_phrase_keys  # noqa: E402
 from generator.config import DigestConfig, load_config  # noqa: E402
 from generator.pipeline import build_digest  # noqa: E402
 from generator.records import Digest, Paper  # noqa: E402
@@ -38,18 +56,61 @@ CORPORA = {
 """Dumps, default year and configuration file (None: the defaults) of each corpus."""
 """Abstracts from other fields (control, networks, finance, libraries, ...), read as papers."""
 CACHE = REPO / ".cache" / "bench"
+_STEMMER = PorterStemmer()
+COUNTS = ("variants", "generic", "duplicates", "small")
 
 
 def our_row(digest: Digest) -> dict:
     n = len(digest.papers)
     sizes = [len(t.paper_ids) for t in digest.topics]
+    keys = [content_key(t.label) for t in digest.topics]
     return {
         "topics": len(digest.topics),
         "coverage": sum(1 for p in digest.papers if p.topics) / n,
         "largest": max(sizes) / n if sizes else 0.0,
         "variants": len(variant_pairs([t.label for t in digest.topics])),
+        "generic": sum(not k for k in keys),
+        "duplicates": len(keys) - len(set(keys)),
+        "small": sum(s < 3 for s in sizes),
         "ratio": similarity_ratio([t.paper_ids for t in digest.topics], digest.embeddings),
     }
+
+
+def label_support(digest: Digest) -> float:
+    """Mean over topics of the share of papers whose Inspec keys hold every content word of the label."""
+    key_words = {}
+    for path in (INSPEC / "keys").glob("*.key"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        key_words[f"inspec-{path.stem}"] = {_STEMMER.stem(w) for w in re.findall(r"[a-z0-9]+", text.lower())}
+    shares = []
+    for topic in digest.topics:
+        words = re.findall(r"[a-z0-9]+", topic.label.split(" (")[0].lower())
+        needed = {_STEMMER.stem(w) for w in words if w not in FUNCTION_WORDS}
+        shares.append(np.mean([needed <= key_words.get(i, set()) for i in topic.paper_ids]))
+    return float(np.mean(shares)) if shares else 0.0
+
+
+def stability(dumps: list[Path], year: int | None, folder: Path) -> dict[str, float]:
+    """Builds the first dumps, then all of them, with the topics kept and clustered anew."""
+    result = {}
+    for kept in (True, False):
+        state = folder / f"topics-{kept}.json"
+        config = DigestConfig(dumps=tuple(dumps[:-1]), default_year=year, cache_dir=CACHE)
+        config = dataclasses.replace(config, topics=dataclasses.replace(config.topics, state_file=state))
+        before = build_digest(config)
+        if not kept:
+            state.unlink()
+        after = build_digest(config.with_dumps(dumps))
+        now = {t.id for t in after.topics} | {r.id for r in after.retired_topics}
+        topics_now = {p.id: set(p.topics) for p in after.papers}
+        placed = [p for p in before.papers if p.topics]
+        name = "kept" if kept else "anew"
+        result[f"{name}: urls"] = sum(t.id in now for t in before.topics) / len(before.topics)
+        keeps_some = sum(bool(set(p.topics) & topics_now[p.id]) for p in placed)
+        result[f"{name}: some topic"] = keeps_some / len(placed)
+        result[f"{name}: same topics"] = sum(set(p.topics) == topics_now[p.id] for p in placed) / len(placed)
+        result[f"{name}: papers before/after"] = f"{len(before.papers)}/{len(after.papers)}"
+    return result
 
 
 def bertopic_row(digest: Digest) -> dict:
@@ -84,20 +145,26 @@ def inspec_digest() -> Digest:
         papers.append(Paper(id=f"inspec-{path.stem}", title=title, abstract=abstract, sightings=[]))
     config = DigestConfig(cache_dir=CACHE)
     embeddings, _ = extract_keyphrases(papers, config.keyphrases, CACHE)
-    texts = {paper.id: paper_text(paper) for paper in papers}
-    topics = build_topics(papers, config.topics, embeddings, texts, PhraseEmbedder(config.keyphrases, CACHE))
+    texts = paper_texts(papers)
+    phrase_keys = TextCache(CACHE, TEXT_KEYS_VERSION, name="text-phrases.json")
+    topics = build_topics(papers, config.topics, embeddings, texts, PhraseEmbedder(config.keyphrases, CACHE),
+                          phrase_keys.through(text_phrase_keys))
+    phrase_keys.save()
     return Digest(papers, topics, embeddings=embeddings)
 
 
 def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     print(f"{'corpus':<22} {'system':<13} {'papers':>6} {'topics':>6} {'coverage':>8} {'largest':>7} "
-          f"{'variants':>8} {'ratio':>6} {'seconds':>7}")
+          f"{'variants':>8} {'generic':>7} {'dupes':>5} {'small':>5} {'ratio':>6} {'seconds':>7}")
     for name in [*CORPORA, "inspec (other fields)"]:
         start = time.perf_counter()
         if name in CORPORA:
             dumps, year, config_file = CORPORA[name]
             base = load_config(config_file, REPO) if config_file else DigestConfig()
+            state = CACHE / f"topics-{name}.json"
+            state.unlink(missing_ok=True)
+            base = dataclasses.replace(base, topics=dataclasses.replace(base.topics, state_file=state))
             digest = build_digest(dataclasses.replace(base, dumps=(dumps,), default_year=year, cache_dir=CACHE))
         else:
             digest = inspec_digest()
@@ -110,9 +177,16 @@ def main() -> None:
         except (ValueError, TypeError) as err:
             print(f"(BERTopic failed on {name}: {err})")
         for system, row, seconds in rows:
-            variants = "-" if row["variants"] is None else row["variants"]
+            cells = ["-" if row.get(k) is None else row[k] for k in COUNTS]
             print(f"{name:<22} {system:<13} {len(digest.papers):>6} {row['topics']:>6} {row['coverage']:>8.1%} "
-                  f"{row['largest']:>7.1%} {variants:>8} {row['ratio']:>6.2f} {seconds:>7.1f}")
+                  f"{row['largest']:>7.1%} {cells[0]:>8} {cells[1]:>7} {cells[2]:>5} {cells[3]:>5} "
+                  f"{row['ratio']:>6.2f} {seconds:>7.1f}")
+        if name.startswith("inspec"):
+            print(f"label support on Inspec (Paper Digest): {label_support(digest):.2f}")
+    with tempfile.TemporaryDirectory() as folder:
+        for measure, value in stability(sorted(SEEDS.glob("*.txt")), SEED_DEFAULT_YEAR, Path(folder)).items():
+            shown = value if isinstance(value, str) else f"{value:.1%}"
+            print(f"seeds, 4 dumps then 5, topics {measure}: {shown}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from generator.project import DIGEST_FILE, ProjectError, new_project, skeleton_f
 DEFAULT_MKDOCS_CONFIG = Path("mkdocs.yml")
 DIGEST_CONFIG = DIGEST_FILE
 DEFAULT_CACHE = Path(".cache/digest")
+TOPIC_STATE_NAME = "digest-topics.json"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="output folder (default: site_dir of mkdocs.yml, or site/ with no mkdocs.yml)")
     build.set_defaults(run=_run_build)
 
+    topics = commands.add_parser("topics", help="re-cluster the topics (otherwise kept between builds)")
+    topics.add_argument("--rebuild", action="store_true", required=True,
+                        help="cluster the whole digest anew; topics that go away redirect to their successors")
+    _add_site_options(topics)
+    topics.add_argument("--out", type=Path, help="output folder (default: site_dir of mkdocs.yml)")
+    topics.set_defaults(run=_run_topics)
+
     serve = commands.add_parser("serve", help="preview the site; rebuilds when a dump changes")
     _add_site_options(serve)
     serve.add_argument("--dev-addr", default=None, help="IP:PORT to serve on (default 127.0.0.1:8000)")
@@ -79,6 +87,11 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
                         help="dump files or folders (default: dumps of site_config/digest.yml)")
     parser.add_argument("-f", "--config-file", type=Path, default=DEFAULT_MKDOCS_CONFIG,
                         help="the MkDocs configuration (default: mkdocs.yml)")
+
+
+def _run_topics(args: argparse.Namespace) -> int:
+    build_site(args.config_file, dumps=args.dumps, out=args.out, rebuild_topics=True)
+    return 0
 
 
 def _run_new(args: argparse.Namespace) -> int:
@@ -104,8 +117,10 @@ def build_default_site(dumps: list[Path], out: Path, cache_dir: Path = DEFAULT_C
     """Build ``dumps`` into ``out`` with the packaged defaults: the repository's own site, settings and
     theme, from a temporary project; the keyphrase cache stays in ``cache_dir``."""
     defaults = yaml.safe_load((skeleton_folder() / DIGEST_FILE).read_text(encoding="utf-8"))
+    topics = {**defaults.get("topics", {}), "state_file": str(cache_dir.resolve().parent / TOPIC_STATE_NAME)}
     with tempfile.TemporaryDirectory(prefix="digest-project-") as folder:
-        config_file = new_project(Path(folder), {**defaults, "cache_dir": str(cache_dir.resolve())})
+        config_file = new_project(Path(folder), {**defaults, "cache_dir": str(cache_dir.resolve()),
+                                                 "topics": topics})
         return build_site(config_file, dumps=dumps, out=out.resolve())
 
 
@@ -137,8 +152,10 @@ class SiteFolderError(RuntimeError):
     """The output folder holds something that is not a built site; it is never replaced."""
 
 
-def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | None = None) -> Path:
-    """Build the site into ``out`` (or the configured site_dir) atomically; returns the site folder."""
+def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | None = None,
+               rebuild_topics: bool = False) -> Path:
+    """Build the site into ``out`` (or the configured site_dir) atomically; returns the site folder.
+    ``rebuild_topics`` clusters the topics anew instead of growing the kept ones."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config as load_mkdocs_config
 
@@ -152,6 +169,7 @@ def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | N
     try:
         config = load_mkdocs_config(str(config_file), site_dir=str(staging))
         config.plugins["digest"].dumps_override = _absolute(dumps)
+        config.plugins["digest"].rebuild_topics = rebuild_topics
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

@@ -56,18 +56,34 @@ class KeyphraseSettings:
 
 @dataclass(frozen=True)
 class TopicSettings:
-    min_papers: int = 3
-    """A phrase becomes a topic once this many papers share it."""
+    min_papers: int | None = None
+    """A phrase becomes a topic once this many papers share it. Unset, it follows the digest's size
+    (``papers_needed``): 2 below 100 papers, 3 below 2,000, then 5."""
     max_share: float = 0.12
     """A phrase shared by more than this share of all papers is too common to be a topic."""
-    max_topics: int = 60
+    max_topics: int | None = None
+    """Unset, it follows the digest's size (``topics_allowed``): one per 50 papers, at least 60."""
     max_topics_per_paper: int = 5
+    state_file: Path = Path(".cache/digest-topics.json")
+    """Where the topics are kept between builds, so that a new dump never moves them: a new build
+    assigns new papers to the kept topics and adds topics only for new material (``digest topics
+    --rebuild`` re-clusters on purpose). Relative paths are resolved against the project root."""
 
     def __post_init__(self) -> None:
-        _check(self.min_papers >= 1, "min_papers must be at least 1")
+        _check(self.min_papers is None or self.min_papers >= 1, "min_papers must be at least 1")
         _check(0.0 < self.max_share <= 1.0, "max_share must be above 0 and at most 1")
-        _check(self.max_topics >= 1, "max_topics must be at least 1")
+        _check(self.max_topics is None or self.max_topics >= 1, "max_topics must be at least 1")
         _check(1 <= self.max_topics_per_paper <= 20, "max_topics_per_paper must be between 1 and 20")
+
+    def papers_needed(self, papers: int) -> int:
+        """Papers a topic needs in a digest of ``papers`` papers."""
+        if self.min_papers is not None:
+            return self.min_papers
+        return 2 if papers < 100 else 3 if papers < 2000 else 5
+
+    def topics_allowed(self, papers: int) -> int:
+        """Topics a digest of ``papers`` papers may have."""
+        return self.max_topics if self.max_topics is not None else max(60, papers // 50)
 
 
 @dataclass(frozen=True)
@@ -119,9 +135,14 @@ def load_config(path: Path, root: Path | None = None) -> DigestConfig:
 def _resolve_paths(config: DigestConfig, root: Path) -> DigestConfig:
     return dataclasses.replace(
         config,
-        dumps=tuple(p if p.is_absolute() else root / p for p in config.dumps),
-        cache_dir=config.cache_dir if config.cache_dir.is_absolute() else root / config.cache_dir,
+        dumps=tuple(_under(root, p) for p in config.dumps),
+        cache_dir=_under(root, config.cache_dir),
+        topics=dataclasses.replace(config.topics, state_file=_under(root, config.topics.state_file)),
     )
+
+
+def _under(root: Path, path: Path) -> Path:
+    return path if path.is_absolute() else root / path
 
 
 def _build(cls: type, raw: Any, where: str, prefix: str) -> Any:

@@ -16,7 +16,8 @@ from mkdocs.plugins import get_plugin_logger
 from generator.analysis.cache import TextCache
 from generator.analysis.keyphrases import PhraseEmbedder, extract_keyphrases, paper_texts
 from generator.analysis.related import related_papers
-from generator.analysis.topics import TEXT_KEYS_VERSION, build_topics, text_phrase_keys
+from generator.analysis.topic_state import load_state, save_state, update_topics
+from generator.analysis.topics import TEXT_KEYS_VERSION, text_phrase_keys
 from generator.config import DigestConfig
 from generator.ingest.dates import date_entries
 from generator.ingest.papers import merge_entries
@@ -25,6 +26,7 @@ from generator.ingest.quality import quality_report
 from generator.publish.export import list_exports
 from generator.publish.feeds import feed_files
 from generator.publish.pages import render_pages
+from generator.publish.redirects import redirect_files
 from generator.publish.search import lunr_js, search_files
 from generator.publish.urls import PATHS, page_url
 from generator.records import Digest, Paper, QualityReport
@@ -53,8 +55,10 @@ def read_papers(config: DigestConfig) -> tuple[list[Paper], QualityReport]:
     return papers, quality_report(dumps, papers, problems)
 
 
-def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) -> Digest:
-    """Run every stage up to the topics; problems in the dumps are logged and collected, never fatal."""
+def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, rebuild_topics: bool = False
+                 ) -> Digest:
+    """Run every stage up to the topics; problems in the dumps are logged and collected, never fatal.
+    Topics grow from those kept by the last build (``topic_state``) unless ``rebuild_topics``."""
     timings = {} if timings is None else timings
     with _stage("parse", timings):
         papers, report = read_papers(config)
@@ -74,13 +78,18 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None) 
     with _stage("topics", timings):
         embed_phrases = PhraseEmbedder(config.keyphrases, config.cache_dir)
         phrase_keys = TextCache(config.cache_dir, TEXT_KEYS_VERSION, name="text-phrases.json")
-        topics = build_topics(papers, config.topics, embeddings, texts, embed_phrases,
-                              phrase_keys.through(text_phrase_keys))
+        state, keep = update_topics(papers, config.topics, embeddings, texts, embed_phrases,
+                                    phrase_keys.through(text_phrase_keys), load_state(config.topics.state_file),
+                                    rebuild=rebuild_topics)
+        if keep:
+            save_state(config.topics.state_file, state)
         if phrase_keys.changed:
             phrase_keys.save()
-    log.info("%d topics", len(topics))
-    return Digest(papers, topics, dump_count=len(report.files), embeddings=embeddings,
-                  report=report)
+    topics = state.topics
+    unplaced = sum(not paper.topics for paper in papers)
+    log.info("%d topics; %d of %d papers in none", len(topics), unplaced, len(papers))
+    return Digest(papers, topics, dump_count=len(report.files), embeddings=embeddings, report=report,
+                  retired_topics=state.retired)
 
 
 def build_pages(digest: Digest, config: DigestConfig, root: Path | None = None, use_directory_urls: bool = True,
@@ -97,7 +106,8 @@ def build_feeds_and_exports(digest: Digest, config: DigestConfig, site_url: str 
     timings = {} if timings is None else timings
     with _stage("feeds", timings):
         return {**feed_files(digest, config.title, config.feed_papers, site_url, use_directory_urls),
-                **list_exports(digest, site_url, use_directory_urls)}
+                **list_exports(digest, site_url, use_directory_urls),
+                **redirect_files(digest, site_url, use_directory_urls)}
 
 
 def build_search(digest: Digest, use_directory_urls: bool = True, timings: dict[str, float] | None = None

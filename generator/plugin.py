@@ -48,6 +48,8 @@ class DigestPluginConfig(Config):
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
     dumps_override: list[Path] | None = None
     """Set by ``digest build --dumps`` to build from other dumps than the configured ones."""
+    rebuild_topics = False
+    """Set by ``digest topics --rebuild``: cluster the topics anew instead of growing the kept ones."""
 
     def __init__(self) -> None:
         self.digest_config: DigestConfig | None = None
@@ -79,7 +81,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if not {"search", "material/search"} & set(config.plugins):
             _drop_material_search_assets(files)
         self.timings = {}
-        self.digest = build_digest(self.digest_config, self.timings)
+        self.digest = build_digest(self.digest_config, self.timings, rebuild_topics=self.rebuild_topics)
+        self.rebuild_topics = False
         try:
             pages = build_pages(self.digest, self.digest_config, self.root, config.use_directory_urls,
                                 self.timings)

@@ -130,6 +130,16 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class RetiredTopic:
+    """A topic a later build no longer has: its address stays, as a redirect to ``successor`` (the topic
+    that holds most of its papers now; empty when none does)."""
+
+    id: str
+    label: str
+    successor: str = ""
+
+
+@dataclass(frozen=True)
 class FileReport:
     path: str
     entries_read: int
@@ -173,6 +183,7 @@ class Digest:
     embeddings: dict[str, Any] = field(default_factory=dict)
     """Each paper's document embedding (a unit-length numpy vector), by paper id."""
     report: QualityReport | None = None
+    retired_topics: list[RetiredTopic] = field(default_factory=list)
 
     def papers_by_date(self) -> dict[dt.date | None, list[Paper]]:
         days: dict[dt.date | None, list[Paper]] = {}

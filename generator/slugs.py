@@ -16,10 +16,10 @@ def slug(name: str, fallback: str) -> str:
     return slugify(name, max_length=SLUG_MAX_CHARS, word_boundary=True) or fallback
 
 
-def unique_slugs(names: Iterable[str], fallback: str) -> list[str]:
-    """A slug for each name, in the order given, each distinct from those before it: a slug met before
-    gets ``-2``, ``-3``, ... appended."""
-    used: set[str] = set()
+def unique_slugs(names: Iterable[str], fallback: str, taken: Iterable[str] = ()) -> list[str]:
+    """A slug for each name, in the order given, each distinct from those before it and from ``taken``:
+    a slug met before gets ``-2``, ``-3``, ... appended."""
+    used: set[str] = set(taken)
     slugs: list[str] = []
     for name in names:
         base = candidate = slug(name, fallback)

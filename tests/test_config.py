@@ -3,6 +3,7 @@ would be right; a good file gives the settings, with paths resolved against the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -67,4 +68,6 @@ def test_a_good_file_gives_its_settings_and_the_defaults_for_the_rest(tmp_path):
 
 def test_an_empty_or_missing_file_gives_the_defaults(tmp_path):
     assert load(tmp_path, "") == load_config(tmp_path / "absent.yml", tmp_path)
-    assert load(tmp_path, "").topics == DigestConfig().topics
+    topics = load(tmp_path, "").topics
+    assert topics.state_file == tmp_path / ".cache" / "digest-topics.json"
+    assert dataclasses.replace(topics, state_file=DigestConfig().topics.state_file) == DigestConfig().topics

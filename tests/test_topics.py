@@ -1,4 +1,5 @@
-"""Topics from keyphrases: variants and acronyms merge, common phrases stay out, every paper is placed."""
+"""Topics from keyphrases: variants and acronyms merge, common and generic phrases stay out, and a paper
+joins a topic only when it is about it."""
 
 from __future__ import annotations
 
@@ -49,19 +50,20 @@ def test_acronyms_join_the_expansion_that_abstracts_define():
     }
 
 
-def test_topics_merge_variants_and_acronyms_and_orphans_join_the_nearest_topic_with_room():
+def test_topics_merge_variants_and_acronyms_and_papers_about_nothing_there_stay_unplaced():
     papers, embeddings = _corpus([
         (["speech recognition"], SPEECH), (["automatic speech recognition"], SPEECH),
         (["Speech Recognition"], SPEECH), (["LLMs"], VISION), (["large language models"], VISION),
         (["Large Language Model"], VISION), (["protein folding"], PROTEIN), (["folding proteins"], PROTEIN),
+        ([], SPEECH),
     ])
     texts = {"p03": "We study large language models (LLMs)."}
     topics = build_topics(papers, TopicSettings(min_papers=2, max_share=0.5), embeddings, texts)
     assert {t.label: t.paper_ids for t in topics} == {
-        "Large Language Model (LLMs)": ["p03", "p04", "p05", "p06"],
-        "speech recognition": ["p00", "p01", "p02", "p07"],
+        "large language model (LLMs)": ["p03", "p04", "p05"],
+        "speech recognition": ["p00", "p01", "p02", "p08"],
     }
-    assert [p.topics for p in papers[5:]] == [["large-language-model-llms"]] * 2 + [["speech-recognition"]]
+    assert [p.topics for p in papers[5:]] == [["large-language-model-llms"], [], [], ["speech-recognition"]]
 
 
 def test_a_phrase_most_papers_share_is_no_topic():
@@ -118,11 +120,21 @@ def test_near_synonyms_with_close_papers_merge_and_look_alikes_with_distant_pape
     assert len(cached) == 4
 
 
-def test_orphans_never_push_a_topic_past_the_share_limit():
-    """Orphans listed before a topic's own papers must still leave room for them (limit: 6 papers)."""
-    spec = ([([], SPEECH)] * 4 + [(["speech recognition"], SPEECH)] * 3
-            + [(["protein folding"], PROTEIN)] * 3)
+def test_a_paper_without_a_topic_phrase_joins_a_topic_only_as_close_as_its_members():
+    near = _unit(1, 0.12, 0.02)
+    speech = [_unit(1, 0.3, 0), _unit(1, 0, 0.3), _unit(1, 0.1, 0.1)]
+    protein = [_unit(0, 0.3, 1), _unit(0.3, 0, 1), _unit(0.1, 0.1, 1)]
+    spec = ([([], near)] * 2 + [([], VISION)] + [(["speech recognition"], v) for v in speech]
+            + [(["protein folding"], v) for v in protein])
     papers, embeddings = _corpus(spec)
     topics = build_topics(papers, TopicSettings(min_papers=3, max_share=0.5), embeddings)
-    assert all(p.topics for p in papers)
-    assert {t.label: len(t.paper_ids) for t in topics} == {"speech recognition": 6, "protein folding": 4}
+    assert [p.topics for p in papers[:3]] == [["speech-recognition"], ["speech-recognition"], []]
+    assert {t.label: len(t.paper_ids) for t in topics} == {"speech recognition": 5, "protein folding": 3}
+
+
+def test_labels_say_something_once_in_one_casing():
+    spec = ([(["training data"], SPEECH)] * 3 + [(["BERT"], VISION)] * 3 + [(["BERT models"], VISION)] * 2
+            + [(["Vision-Language Models"], PROTEIN)] * 3)
+    papers, embeddings = _corpus(spec)
+    topics = build_topics(papers, TopicSettings(min_papers=2, max_share=1.0), embeddings)
+    assert {t.label: t.synonyms for t in topics} == {"BERT": ["BERT models"], "vision-language models": []}

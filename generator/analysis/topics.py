@@ -22,7 +22,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +42,21 @@ centroid this close to the topic's, names the same thing in other words ("senten
 neighbour such as "word embeddings" would dilute it). Neither similarity alone suffices: on MiniLM,
 "continual learning" and "lifelong learning" score 0.71 as phrases while "image generation" and "video
 generation" score 0.76."""
+GENERIC_WORDS = frozenset("""
+accuracy analysis application approach art baseline benchmark capability case data dataset downstream
+effectiveness efficiency evaluation example experiment feature framework generation improvement
+information input level method model nlg nlp number output paper parameter performance problem process
+quality result sample sequence set setting size state study system task technique time training type use
+way work
+""".split())
+"""Words that say nothing of what a paper is about: a label made only of these (and function words),
+such as "training data", "NLP tasks" or "generation tasks", is never a topic, and two labels that differ
+only by them ("BERT", "BERT models") name one topic. Compared by Porter stem."""
+_GENERIC_STEMS = frozenset(topic_key(word) for word in GENERIC_WORDS)
+PLACEMENT_PERCENTILE = 5
+"""A paper that shares no phrase with any topic joins its nearest topic only if it is as close to it as
+the members of topics usually are: closer than this percentile of the members' own similarity to their
+topic's centroid. Otherwise it stays without a topic."""
 TEXT_KEYS_VERSION = "2"
 """Bump when ``text_phrase_keys`` changes, so cached phrase keys are recomputed."""
 DEFINING_PHRASES = 5
@@ -131,27 +146,59 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
     ``text_phrase_keys``."""
     if not papers:
         return []
-    expansions = acronym_expansions(list((texts or {}).values()))
-    candidates = _candidates(papers, expansions)
-    limit = max(2 * settings.min_papers, math.floor(settings.max_share * len(papers)))
-    in_text = _text_frequency(texts or {}, expansions, phrase_keys or text_phrase_keys)
+    phrases = PaperPhrases.of(papers, texts or {}, phrase_keys)
+    ranked, limit = ranked_candidates(papers, settings, embeddings, phrases)
+    synonyms = _SynonymTest(ranked, embeddings, embed_phrases) if embed_phrases else None
+    chosen = choose(ranked, settings.topics_allowed(len(papers)), limit, synonyms)
+    topics = make_topics(chosen)
+    assign(papers, topics, embeddings, settings, phrases.in_text)
+    kept = sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
+    relate(kept, papers, embeddings)
+    return kept
+
+
+@dataclass
+class PaperPhrases:
+    """The phrases of each paper that topics are matched on: acronym expansions found in the texts, and
+    the topic keys of every noun phrase in each paper's text (expanded)."""
+
+    expansions: dict[str, str]
+    in_text: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, papers: list[Paper], texts: dict[str, str],
+           phrase_keys: Callable[[str], list[str]] | None = None) -> PaperPhrases:
+        expansions = acronym_expansions([texts[p.id] for p in papers if p.id in texts])
+        keys = phrase_keys or text_phrase_keys
+        return cls(expansions, {p.id: {expansions.get(k, k) for k in keys(texts[p.id])}
+                                for p in papers if p.id in texts})
+
+
+def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
+                      phrases: PaperPhrases) -> tuple[list[_Candidate], int]:
+    """The phrases that may be topics, best first, and the most papers a topic may hold."""
+    candidates = candidates_by_key(papers, phrases.expansions)
+    needed = settings.papers_needed(len(papers))
+    limit = max(2 * needed, math.floor(settings.max_share * len(papers)))
+    in_text = Counter(key for keys in phrases.in_text.values() for key in keys)
     viable = [c for c in candidates.values()
-              if settings.min_papers <= len(c.papers) <= limit and in_text.get(c.key, 0) <= limit]
+              if needed <= len(c.papers) <= limit and in_text.get(c.key, 0) <= limit and content_key(c.label)]
     baseline = mean_pair_similarity([embeddings[p.id] for p in papers])
     for candidate in viable:
         cohesion = mean_pair_similarity([embeddings[i] for i in sorted(candidate.papers)])
         candidate.score = (cohesion / max(baseline, 1e-6)) ** 2 * math.sqrt(len(candidate.papers))
-    ranked = sorted(viable, key=lambda c: (-c.score, c.key))
-    synonyms = _SynonymTest(ranked, embeddings, embed_phrases) if embed_phrases else None
-    chosen = _choose(ranked, settings.max_topics, limit, synonyms)
-    topics = _as_topics(chosen)
-    _assign(papers, topics, embeddings, settings, limit)
-    kept = sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
-    _relate(kept, papers, embeddings)
-    return kept
+    return sorted(viable, key=lambda c: (-c.score, c.key)), limit
 
 
-def _relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.ndarray]) -> None:
+def content_key(label: str) -> str:
+    """What a label says once its generic and function words are left out ("BERT models" → "bert"):
+    empty for a label made only of them."""
+    words = re.findall(r"[\w'-]+", label.lower().split(" (")[0])
+    stems = [topic_key(w) for w in words if w not in FUNCTION_WORDS]
+    return " ".join(s for s in stems if s not in _GENERIC_STEMS)
+
+
+def relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.ndarray]) -> None:
     """Related topics: those sharing the most papers, then the nearest by their papers' embeddings."""
     shared: dict[str, Counter[str]] = defaultdict(Counter)
     for paper in papers:
@@ -167,7 +214,7 @@ def _relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.n
         topic.related = related + nearest[: RELATED_TOPICS - len(related)]
 
 
-def _candidates(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _Candidate]:
+def candidates_by_key(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _Candidate]:
     candidates: dict[str, _Candidate] = {}
     for paper in papers:
         for phrase in paper.keyphrases:
@@ -185,16 +232,6 @@ def _candidates(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _C
 def text_phrase_keys(text: str) -> list[str]:
     """The group keys of a text's noun phrases and of the phrases they end with."""
     return sorted({topic_key(head) for phrase in noun_phrases(text) for head in phrase_heads(phrase)})
-
-
-def _text_frequency(texts: dict[str, str], expansions: dict[str, str],
-                    phrase_keys: Callable[[str], list[str]]) -> Counter[str]:
-    """In how many papers' text each phrase occurs (as a noun phrase or the end of one): a phrase
-    that many papers use is common whether or not it made their keyphrases."""
-    frequency: Counter[str] = Counter()
-    for text in texts.values():
-        frequency.update({expansions.get(key, key) for key in phrase_keys(text)})
-    return frequency
 
 
 class _SynonymTest:
@@ -234,7 +271,7 @@ class _SynonymTest:
         return _unit(np.mean([self.embeddings[i] for i in sorted(paper_ids)], axis=0))
 
 
-def _choose(ranked: list[_Candidate], max_topics: int, limit: int,
+def choose(ranked: list[_Candidate], max_topics: int, limit: int,
             synonyms: _SynonymTest | None) -> list[_Candidate]:
     """The best candidates, skipping those whose papers mostly belong to a chosen topic; a near-synonym
     of a chosen topic joins it while the topic stays within ``limit`` papers."""
@@ -242,7 +279,11 @@ def _choose(ranked: list[_Candidate], max_topics: int, limit: int,
     for candidate in ranked:
         if len(chosen) == max_topics:
             break
-        if any(_jaccard(candidate.papers, c.papers) >= OVERLAP_LIMIT for c in chosen):
+        same = next((c for c in chosen if content_key(c.label) == content_key(candidate.label)), None)
+        if same:
+            same.absorb(candidate)
+            continue
+        if any(jaccard(candidate.papers, c.papers) >= OVERLAP_LIMIT for c in chosen):
             continue
         twin = next((c for c in chosen if synonyms and len(c.papers | candidate.papers) <= limit
                      and synonyms(candidate, c)), None)
@@ -253,18 +294,23 @@ def _choose(ranked: list[_Candidate], max_topics: int, limit: int,
     return chosen
 
 
-def _as_topics(chosen: list[_Candidate]) -> list[Topic]:
+def make_topics(chosen: list[_Candidate], taken: Iterable[str] = ()) -> list[Topic]:
+    """Topics of the chosen candidates, with addresses distinct from each other and from ``taken``."""
     ordered = sorted(chosen, key=lambda c: c.key)
-    slugs = unique_slugs((candidate.label for candidate in ordered), fallback="topic")
+    slugs = unique_slugs((candidate.label for candidate in ordered), fallback="topic", taken=taken)
     return [Topic(slug, candidate.label, sorted(candidate.papers), candidate.key, sorted(candidate.aliases),
                   _defining_phrases(candidate.sources), sorted(candidate.synonyms, key=str.lower))
             for slug, candidate in zip(slugs, ordered, strict=True)]
 
 
-def _assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.ndarray],
-            settings: TopicSettings, limit: int) -> None:
-    """Each paper keeps its closest topics among those it shares a phrase with; orphans join the
-    nearest topic with room."""
+def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.ndarray],
+           settings: TopicSettings, in_text: dict[str, set[str]] | None = None,
+           fixed: dict[str, list[str]] | None = None) -> None:
+    """Each paper keeps its closest topics among those whose phrase its keyphrases carry. A paper whose
+    keyphrases carry none joins the topics whose phrase its text carries, or else its nearest topic, as
+    long as it is as close to them as members usually are (``PLACEMENT_PERCENTILE``); otherwise it
+    stays without a topic. A paper in ``fixed`` keeps exactly the topics given there."""
+    fixed, in_text = fixed or {}, in_text or {}
     if not topics:
         for paper in papers:
             paper.topics = []
@@ -275,18 +321,20 @@ def _assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.n
         for paper_id in topic.paper_ids:
             members[paper_id].append(index)
     similarity = {paper.id: centroids @ embeddings[paper.id] for paper in papers}
-    chosen: dict[str, list[int]] = {}
+    own_similarity = [float(similarity[p][i]) for p, indices in members.items() if p in similarity
+                      for i in indices]
+    threshold = float(np.percentile(own_similarity, PLACEMENT_PERCENTILE)) if own_similarity else 1.0
     for paper in papers:
+        if fixed.get(paper.id):
+            paper.topics = list(fixed[paper.id])
+            continue
         own = sorted(members.get(paper.id, []), key=lambda i: (-similarity[paper.id][i], topics[i].key))
-        chosen[paper.id] = own[: settings.max_topics_per_paper]
-    sizes = Counter(i for own in chosen.values() for i in own)
-    for paper in papers:
-        if not chosen[paper.id]:
-            ranked = np.argsort(-similarity[paper.id], kind="stable")
-            nearest = next((int(i) for i in ranked if sizes[int(i)] < limit), int(ranked[0]))
-            chosen[paper.id] = [nearest]
-            sizes[nearest] += 1
-        paper.topics = [topics[i].id for i in chosen[paper.id]]
+        if not own:
+            mentioned = [i for i, t in enumerate(topics) if in_text.get(paper.id, set()) & set(t.aliases)]
+            close = [i for i in mentioned or [int(np.argmax(similarity[paper.id]))]
+                     if similarity[paper.id][i] >= threshold]
+            own = sorted(close, key=lambda i: (-similarity[paper.id][i], topics[i].key))
+        paper.topics = [topics[i].id for i in own[: settings.max_topics_per_paper]]
     for topic in topics:
         topic.paper_ids = sorted(p.id for p in papers if topic.id in p.topics)
 
@@ -316,7 +364,15 @@ def _label_words(spellings: Counter[str]) -> str:
 
 
 def _most_used(spellings: Counter[str]) -> str:
-    return min(spellings, key=lambda s: (-spellings[s], s == s.lower(), s))
+    return label_case(min(spellings, key=lambda s: (-spellings[s], s == s.lower(), s)))
+
+
+def label_case(phrase: str) -> str:
+    """One casing rule for labels: acronyms and names written with a capital past their first letter
+    stay as the papers write them ("BERT", "LLaMA-2", "GPT-4"); every other word is lower case
+    ("Vision-Language Models" → "vision-language models")."""
+    return " ".join("-".join(part if any(c.isupper() for c in part[1:]) else part.lower()
+                             for part in word.split("-")) for word in phrase.split(" "))
 
 
 def _is_acronym(spelling: str) -> bool:
@@ -332,7 +388,7 @@ def mean_pair_similarity(vectors: list[np.ndarray]) -> float:
     return float((total @ total - n) / (n * (n - 1)))
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 

@@ -19,7 +19,7 @@ from xml.etree import ElementTree as ET
 from mkdocs.utils import get_relative_url
 
 from generator.publish.urls import PATHS, page_url, published_url
-from generator.records import Digest, Paper, newest_first
+from generator.records import Digest, Paper, RetiredTopic, newest_first
 
 ATOM = "http://www.w3.org/2005/Atom"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
@@ -74,6 +74,33 @@ def atom_feed(title: str, papers: list[Paper], labels: dict[str, str], link: Cal
                 ET.SubElement(entry, "category", term=topic_id, label=_xml(labels[topic_id]))
         summary = _text(entry, "summary", paper.abstract)
         summary.set("type", "text")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def moved_feed(retired: RetiredTopic, successor_label: str | None, target: str, path: str,
+               updated: dt.date | None, site_url: str | None, use_directory_urls: bool = True) -> str:
+    """The feed of a retired topic: one entry that says where the topic went, so that a subscriber
+    learns it rather than seeing the feed fall silent."""
+    link = _linker(path, site_url, use_directory_urls)
+    when = _timestamp(updated or EPOCH)
+    feed = ET.Element("feed", xmlns=ATOM)
+    _text(feed, "title", f"{retired.label} (moved)")
+    _text(feed, "id", _urn(f"feed/{path}"))
+    _text(feed, "updated", when)
+    ET.SubElement(feed, "link", rel="self", type="application/atom+xml", href=link(path))
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=link(target))
+    ET.SubElement(ET.SubElement(feed, "author"), "name").text = "Paper Digest"
+    entry = ET.SubElement(feed, "entry")
+    moved = (f"“{retired.label}” is now part of “{successor_label}”" if successor_label
+             else f"“{retired.label}” was retired")
+    _text(entry, "title", moved)
+    _text(entry, "id", _urn(f"topic-moved/{retired.id}"))
+    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=link(target))
+    _text(entry, "updated", when)
+    follow = (f"Follow {link(PATHS.beside(target, '.xml'))} for its papers." if successor_label
+              else "See the topic index for the digest's topics.")
+    _text(entry, "summary", f"{moved}. {follow}").set("type", "text")
     ET.indent(feed)
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
 

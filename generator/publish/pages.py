@@ -78,7 +78,9 @@ class _Renderer:
     def pages(self):
         site_feeds = feed_links(f"{self.site_title}: newest papers", PATHS.feed, PATHS.json_feed)
         yield self._render(PATHS.home, "home.md.j2", feeds=site_feeds, **self._home())
-        yield self._render(PATHS.topics, "topics_index.md.j2", letters=self._topics_by_letter())
+        unplaced = sum(not paper.topics for paper in self.digest.papers)
+        yield self._render(PATHS.topics, "topics_index.md.j2", letters=self._topics_by_letter(),
+                           unplaced=unplaced)
         for topic in self.digest.topics:
             papers = self._newest_first(topic.paper_ids)
             first_seen = [d for p in papers if (d := next(iter(p.digest_dates), None))]

@@ -1,0 +1,172 @@
+"""Topics that stay put as the digest grows: the chosen topics are kept in a state file between builds.
+
+The first build, or ``digest topics --rebuild``, clusters the whole digest (``topics.build_topics``).
+Every later build starts from the kept topics: a paper seen before keeps exactly its topics, a new paper
+joins the kept topics whose phrase it carries (or its nearest, when close enough), and a new topic is made
+only when the new papers, with those that no topic holds, form one. A topic whose papers have all left
+the digest is retired; a rebuild retires the topics it does not find again. A retired topic's address
+stays, as a redirect to its successor, the topic that holds most of its papers.
+
+Centroids are not stored: they follow from the members and the cached document embeddings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from mkdocs.plugins import get_plugin_logger
+
+from generator.analysis.topics import (
+    OVERLAP_LIMIT,
+    PaperPhrases,
+    PhraseEmbedder,
+    assign,
+    build_topics,
+    candidates_by_key,
+    choose,
+    content_key,
+    jaccard,
+    make_topics,
+    ranked_candidates,
+    relate,
+)
+from generator.config import TopicSettings
+from generator.records import Paper, RetiredTopic, Topic
+
+log = get_plugin_logger("digest")
+
+STATE_VERSION = 1
+"""Bump when the meaning of a kept topic changes; a state of another version is rebuilt."""
+
+
+@dataclass
+class TopicState:
+    topics: list[Topic] = field(default_factory=list)
+    papers: dict[str, list[str]] = field(default_factory=dict)
+    """Every paper of the build that wrote the state, placed or not, with its topics in order."""
+    retired: list[RetiredTopic] = field(default_factory=list)
+
+
+def load_state(path: Path) -> TopicState | None:
+    """The kept topics, or None when there are none (first build) or the file cannot be used."""
+    if not path.exists():
+        return None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw.get("version") != STATE_VERSION:
+            log.warning("Topic state %s is of another version; topics are rebuilt", path)
+            return None
+        return TopicState([Topic(**t) for t in raw["topics"]], dict(raw["papers"]),
+                          [RetiredTopic(**r) for r in raw["retired"]])
+    except (ValueError, KeyError, TypeError) as err:
+        log.warning("Topic state %s is unreadable (%s); topics are rebuilt", path, err)
+        return None
+
+
+def save_state(path: Path, state: TopicState) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"version": STATE_VERSION, "topics": [asdict(t) for t in state.topics],
+               "papers": state.papers, "retired": [asdict(r) for r in state.retired]}
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                     suffix=".tmp") as tmp:
+        json.dump(payload, tmp, ensure_ascii=False, sort_keys=True)
+    os.replace(tmp.name, path)
+
+
+def update_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
+                  texts: dict[str, str], embed_phrases: PhraseEmbedder | None,
+                  phrase_keys: Callable[[str], list[str]] | None, state: TopicState | None,
+                  rebuild: bool = False) -> tuple[TopicState, bool]:
+    """The topics of ``papers``, grown from ``state`` (or clustered anew when there is none, or on
+    ``rebuild``); sets ``paper.topics``. Returns the new state and whether to keep it: a build of other
+    dumps, holding fewer than half the papers the state knows, is clustered on its own and leaves the
+    kept topics as they are."""
+    other = state is not None and len({p.id for p in papers} & set(state.papers)) < len(state.papers) / 2
+    if other and not rebuild:
+        log.info("Most papers of the kept topics are not in this build: its topics are clustered on their "
+                 "own, and the kept ones stay for the digest they belong to")
+    if state is None or rebuild or other or not state.topics:
+        topics = build_topics(papers, settings, embeddings, texts, embed_phrases, phrase_keys)
+        retired = _retire(state, topics) if state and rebuild else []
+        return TopicState(topics, _memberships(papers), retired), rebuild or not other
+    return _grow(papers, settings, embeddings, texts, phrase_keys, state), True
+
+
+def _grow(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
+          texts: dict[str, str], phrase_keys: Callable[[str], list[str]] | None,
+          state: TopicState) -> TopicState:
+    present = {p.id for p in papers}
+    kept, gone = [], []
+    for topic in state.topics:
+        members = [i for i in topic.paper_ids if i in present]
+        (kept if members else gone).append(Topic(topic.id, topic.label, members, topic.key, topic.aliases,
+                                                 topic.phrases, topic.synonyms))
+    alive = {t.id for t in kept}
+    fixed = {p.id: [t for t in state.papers[p.id] if t in alive] for p in papers if p.id in state.papers}
+    fresh = {p.id for p in papers if not fixed.get(p.id)}
+    phrases = PaperPhrases.of(papers, texts, phrase_keys)
+    candidates = candidates_by_key(papers, phrases.expansions)
+    for topic in kept:
+        topic.paper_ids = sorted(set(topic.paper_ids) | _carriers(topic, candidates, fresh))
+    added = _new_topics(papers, settings, embeddings, phrases, kept, fresh, state)
+    topics = kept + added
+    assign(papers, topics, embeddings, settings, phrases.in_text,
+           fixed={i: ids for i, ids in fixed.items() if ids})
+    topics = sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
+    relate(topics, papers, embeddings)
+    retired = state.retired + [RetiredTopic(t.id, t.label) for t in gone]
+    if added or gone:
+        log.info("Topics: %d kept, %d new, %d retired (their addresses redirect)",
+                 len(kept), len(added), len(gone))
+    return TopicState(topics, _memberships(papers), retired)
+
+
+def _memberships(papers: list[Paper]) -> dict[str, list[str]]:
+    return {paper.id: list(paper.topics) for paper in sorted(papers, key=lambda p: p.id)}
+
+
+def _carriers(topic: Topic, candidates: dict, among: set[str]) -> set[str]:
+    """The papers of ``among`` whose keyphrases carry the topic's phrase or one of its variants."""
+    return {i for alias in topic.aliases if alias in candidates for i in candidates[alias].papers if i in among}
+
+
+def _new_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
+                phrases: PaperPhrases, kept: list[Topic], fresh: set[str], state: TopicState) -> list[Topic]:
+    """Topics that the new material forms: phrases no kept topic covers, shared by enough papers that
+    no topic holds yet; they hold those papers only, so no earlier paper moves."""
+    room = settings.topics_allowed(len(papers)) - len(kept)
+    if room <= 0 or not fresh:
+        return []
+    ranked, limit = ranked_candidates(papers, settings, embeddings, phrases)
+    needed = settings.papers_needed(len(papers))
+    covered = {alias for t in kept for alias in t.aliases}
+    said = {content_key(t.label) for t in kept}
+    eligible = []
+    for candidate in ranked:
+        candidate.papers &= fresh
+        if (len(candidate.papers) >= needed and not candidate.aliases & covered
+                and content_key(candidate.label) not in said
+                and all(jaccard(candidate.papers, set(t.paper_ids)) < OVERLAP_LIMIT for t in kept)):
+            eligible.append(candidate)
+    taken = {t.id for t in kept} | {r.id for r in state.retired}
+    return make_topics(choose(eligible, room, limit, None), taken=taken)
+
+
+def _retire(state: TopicState, topics: list[Topic]) -> list[RetiredTopic]:
+    """After a rebuild: every earlier topic whose address the new topics do not have, with the new topic
+    that holds most of its papers as successor."""
+    now = {t.id for t in topics}
+    retired = [r for r in state.retired if r.id not in now]
+    for old in state.topics:
+        if old.id in now:
+            continue
+        overlap = {t.id: len(set(old.paper_ids) & set(t.paper_ids)) for t in topics}
+        best = max(sorted(overlap), key=lambda i: overlap[i], default="")
+        retired.append(RetiredTopic(old.id, old.label, best if overlap.get(best) else ""))
+    return sorted(retired, key=lambda r: r.id)

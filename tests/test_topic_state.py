@@ -1,0 +1,100 @@
+"""Topics kept between builds: a new dump adds papers to them and new topics beside them, never moves
+what readers already follow; a rebuild retires what it does not find again, each with a successor."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from generator.analysis.topic_state import TopicState, load_state, save_state, update_topics
+from generator.config import TopicSettings
+from generator.records import Paper, RetiredTopic
+
+SETTINGS = TopicSettings(min_papers=3, max_share=0.5)
+
+
+def _unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def _papers(spec: list[tuple[str, list[str], np.ndarray]]) -> tuple[list[Paper], dict[str, np.ndarray]]:
+    papers = [Paper(id=i, title=i, abstract="", sightings=[], keyphrases=k) for i, k, _ in spec]
+    return papers, {i: v for i, _, v in spec}
+
+
+def _speech(i: int) -> np.ndarray:
+    return _unit(1, 0.1 * (i % 3), 0.05 * (i % 2))
+
+
+def _protein(i: int) -> np.ndarray:
+    return _unit(0.05 * (i % 2), 0.1 * (i % 3), 1)
+
+
+def _grow(papers, embeddings, state, **kwargs):
+    return update_topics(papers, SETTINGS, embeddings, {}, None, None, state, **kwargs)
+
+
+FIRST = ([(f"s{i}", ["speech recognition"], _speech(i)) for i in range(4)]
+         + [(f"p{i}", ["protein folding"], _protein(i)) for i in range(4)])
+
+
+def test_a_new_day_joins_kept_topics_and_moves_no_earlier_paper():
+    papers, embeddings = _papers(FIRST)
+    state, keep = _grow(papers, embeddings, None)
+    assert keep and [t.id for t in state.topics] == ["protein-folding", "speech-recognition"]
+    before = {p.id: list(p.topics) for p in papers}
+    more, more_embeddings = _papers([*FIRST, ("s9", ["streaming speech recognition"], _speech(9)),
+                                     ("x1", [], _unit(0.9, 0.1, 0.4))])
+    grown, keep = _grow(more, {**embeddings, **more_embeddings}, state)
+    assert keep and [t.id for t in grown.topics] == ["protein-folding", "speech-recognition"]
+    assert {p.id: p.topics for p in more if p.id in before} == before
+    assert next(p for p in more if p.id == "s9").topics == ["speech-recognition"]
+    assert sorted(grown.papers) == sorted(p.id for p in more)
+
+
+def test_new_material_makes_a_new_topic_beside_the_kept_ones():
+    papers, embeddings = _papers(FIRST)
+    state, _ = _grow(papers, embeddings, None)
+    before = {p.id: list(p.topics) for p in papers}
+    new = [(f"d{i}", ["diffusion models"], _unit(0.1 * i, 1, 0.1)) for i in range(3)]
+    more, more_embeddings = _papers(FIRST + new)
+    grown, _ = _grow(more, more_embeddings, state)
+    assert [t.id for t in grown.topics] == ["diffusion-models", "protein-folding", "speech-recognition"]
+    assert {p.id: p.topics for p in more if p.id in before} == before
+
+
+def test_a_rebuild_retires_what_it_does_not_find_again_with_a_successor():
+    papers, embeddings = _papers(FIRST)
+    state, _ = _grow(papers, embeddings, None)
+    renamed = dataclasses.replace(state.topics[1], id="asr")
+    old = TopicState([state.topics[0], renamed], state.papers, [])
+    rebuilt, keep = _grow(papers, embeddings, old, rebuild=True)
+    assert keep
+    assert rebuilt.retired == [RetiredTopic("asr", "speech recognition", "speech-recognition")]
+    grown, _ = _grow(papers, embeddings, rebuilt)
+    assert grown.retired == rebuilt.retired
+
+
+def test_a_build_of_other_dumps_leaves_the_kept_topics_alone():
+    papers, embeddings = _papers(FIRST)
+    state, _ = _grow(papers, embeddings, None)
+    diffusion = [(f"d{i}", ["diffusion models"], _unit(0.1 * i, 1, 0.1)) for i in range(3)]
+    other, other_embeddings = _papers(diffusion)
+    result, keep = _grow(other, other_embeddings, state)
+    assert not keep
+    assert [t.id for t in result.topics] == ["diffusion-models"]
+
+
+def test_the_state_file_round_trips_and_a_damaged_one_is_rebuilt(tmp_path, caplog):
+    papers, embeddings = _papers(FIRST)
+    state, _ = _grow(papers, embeddings, None)
+    state.retired.append(RetiredTopic("asr", "ASR", "speech-recognition"))
+    path = tmp_path / "topics.json"
+    save_state(path, state)
+    assert load_state(path) == state
+    path.write_text("{not json")
+    assert load_state(path) is None
+    assert "unreadable" in caplog.text
+    assert load_state(tmp_path / "none.json") is None
