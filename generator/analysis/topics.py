@@ -57,6 +57,9 @@ PLACEMENT_PERCENTILE = 5
 """A paper that shares no phrase with any topic joins its nearest topic only if it is as close to it as
 the members of topics usually are: closer than this percentile of the members' own similarity to their
 topic's centroid. Otherwise it stays without a topic."""
+NAMED_PERCENTILE = 1
+"""A paper whose text names a topic's phrase (but whose keyphrases do not) joins it when it is closer to
+it than this percentile of the members: the naming counts as evidence, so the bar is lower."""
 TEXT_KEYS_VERSION = "2"
 """Bump when ``text_phrase_keys`` changes, so cached phrase keys are recomputed."""
 DEFINING_PHRASES = 5
@@ -307,9 +310,9 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
            settings: TopicSettings, in_text: dict[str, set[str]] | None = None,
            fixed: dict[str, list[str]] | None = None) -> None:
     """Each paper keeps its closest topics among those whose phrase its keyphrases carry. A paper whose
-    keyphrases carry none joins the topics whose phrase its text carries, or else its nearest topic, as
-    long as it is as close to them as members usually are (``PLACEMENT_PERCENTILE``); otherwise it
-    stays without a topic. A paper in ``fixed`` keeps exactly the topics given there."""
+    keyphrases carry none joins the topics whose phrase its text carries, or else its nearest topic when
+    it is as close to it as members usually are (``PLACEMENT_PERCENTILE``); otherwise it stays without a
+    topic. A paper in ``fixed`` keeps exactly the topics given there."""
     fixed, in_text = fixed or {}, in_text or {}
     if not topics:
         for paper in papers:
@@ -324,6 +327,7 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
     own_similarity = [float(similarity[p][i]) for p, indices in members.items() if p in similarity
                       for i in indices]
     threshold = float(np.percentile(own_similarity, PLACEMENT_PERCENTILE)) if own_similarity else 1.0
+    named_threshold = float(np.percentile(own_similarity, NAMED_PERCENTILE)) if own_similarity else 1.0
     for paper in papers:
         if fixed.get(paper.id):
             paper.topics = list(fixed[paper.id])
@@ -331,8 +335,9 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
         own = sorted(members.get(paper.id, []), key=lambda i: (-similarity[paper.id][i], topics[i].key))
         if not own:
             mentioned = [i for i, t in enumerate(topics) if in_text.get(paper.id, set()) & set(t.aliases)]
-            close = [i for i in mentioned or [int(np.argmax(similarity[paper.id]))]
-                     if similarity[paper.id][i] >= threshold]
+            nearest = int(np.argmax(similarity[paper.id]))
+            close = [i for i in mentioned if similarity[paper.id][i] >= named_threshold] or (
+                [nearest] if similarity[paper.id][nearest] >= threshold else [])
             own = sorted(close, key=lambda i: (-similarity[paper.id][i], topics[i].key))
         paper.topics = [topics[i].id for i in own[: settings.max_topics_per_paper]]
     for topic in topics:
