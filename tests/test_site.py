@@ -324,7 +324,8 @@ def test_bad_configuration_is_reported_with_file_and_key(tmp_path, keyphrase_cac
     config_file = make_project(tmp_path / "project", keyphrase_cache, keyphrase={"top_n": 3})
     with pytest.raises(Abort):
         build_site(config_file, out=tmp_path / "site")
-    assert f"{tmp_path / 'project' / 'site_config' / 'digest.yml'}: unknown key 'keyphrase'" in caplog.text
+    digest_yml = tmp_path / "project" / "site_config" / "digest.yml"
+    assert f"{digest_yml}: has an unknown key 'keyphrase'" in caplog.text
     assert not (tmp_path / "site").exists()
 
 
