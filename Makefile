@@ -16,7 +16,7 @@ test: lint
 # ruff for the Python, ESLint (with Node, from package.json) for the site's own scripts.
 lint: $(VENV)/.installed node_modules/.installed
 	$(BIN)/ruff check .
-	npx --no-install eslint site_config/overrides/assets/javascripts
+	npx --no-install eslint site_config/overrides/assets/javascripts tests/js
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

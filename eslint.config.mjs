@@ -1,4 +1,4 @@
-// ESLint for the site's own scripts: classic browser scripts (no modules), lunr.js as a global.
+// ESLint for the site's own scripts (ES modules, lunr.js as a global) and the tests' browser helper.
 import js from "@eslint/js";
 import globals from "globals";
 
@@ -8,13 +8,21 @@ export default [
     files: ["site_config/overrides/assets/javascripts/**/*.js"],
     languageOptions: {
       ecmaVersion: 2022,
-      sourceType: "script",
+      sourceType: "module",
       globals: { ...globals.browser, lunr: "readonly" },
     },
     rules: {
       eqeqeq: ["error", "always"],
       "no-implicit-globals": "error",
       "no-unused-vars": ["error", { args: "after-used" }],
+    },
+  },
+  {
+    files: ["tests/js/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "script",
+      globals: { ...globals.browser, lunr: "readonly" },
     },
   },
 ];

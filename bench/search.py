@@ -42,6 +42,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import yaml  # noqa: E402
 from corpus import write_corpus  # noqa: E402
+from mkdocs.utils.yaml import yaml_load  # noqa: E402
 
 from bench.examples import SEED_DEFAULT_YEAR, SEEDS  # noqa: E402
 from generator.cli import build_site  # noqa: E402
@@ -109,7 +110,8 @@ def build(count: int, engine: str) -> Path:
         shutil.copytree(REPO / "site_config" / "overrides", overrides)
         (overrides / "partials" / "header.html").unlink()  # Material's header, with its search box
         (overrides / "main.html").unlink()  # Material's configuration, with its search worker
-        mkdocs = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+        with config_file.open(encoding="utf-8") as file:
+            mkdocs = yaml_load(file)  # MkDocs' loader: it reads the !ENV tag of site_url
         mkdocs["theme"]["custom_dir"] = str(overrides)
         mkdocs["plugins"].insert(0, "search")
         config_file.write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")

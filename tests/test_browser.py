@@ -9,6 +9,7 @@ import os
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -169,6 +170,16 @@ def test_the_keyboard_reaches_the_box_and_walks_the_results(page, site_url):
     page.wait_for_url(second)
 
 
+LUNR_INDEX_JS = Path(__file__).parent / "js" / "lunr_index.js"
+"""Builds lunr's own index over the page's scorer, for comparing scores: test code, never in a site."""
+
+
+def _open_search_with_lunr_index(page, site_url: str) -> None:
+    page.goto(site_url + "search/")
+    page.wait_for_function("window.digestSearch !== undefined")
+    page.add_script_tag(path=str(LUNR_INDEX_JS))
+
+
 def _full_lunr_index(digest_json: dict) -> dict:
     """lunr.py's own serialised index of the main fields, as Material-style sites ship it."""
     from lunr import lunr
@@ -186,11 +197,10 @@ def test_the_index_rebuilt_in_the_browser_scores_as_a_full_lunr_index_would(page
     """Our lazily made index ranks and scores as lunr.py's full serialised index does (to 0.01)."""
     from generator.publish.search import shard_of
 
-    page.goto(site_url + "search/")
-    page.wait_for_function("window.digestSearch !== undefined")
+    _open_search_with_lunr_index(page, site_url)
     compared = page.evaluate("""async ([full, queries]) => {
-        const data = await (await fetch("index.json")).json();
-        const ours = window.digestSearch.buildIndex(data), reference = lunr.Index.load(full);
+        const { scorer } = await window.digestSearch.ready;
+        const ours = window.lunrIndexOf(scorer), reference = lunr.Index.load(full);
         return queries.map(q => [ours.search(q).map(r => [r.ref, r.score]),
                                  reference.search(q).map(r => [r.ref, r.score])]);
     }""", [_full_lunr_index(seeds_json), ["mixture of experts", "retrieval", "video diffusion", "LLM agents",
@@ -205,17 +215,16 @@ def test_the_index_rebuilt_in_the_browser_scores_as_a_full_lunr_index_would(page
 
 def test_scoring_only_papers_with_every_word_gives_lunrs_own_scores(page, site_url):
     """The page scores just the papers holding every word; each score equals lunr's query over all."""
-    page.goto(site_url + "search/")
-    page.wait_for_function("window.digestSearch !== undefined")
+    _open_search_with_lunr_index(page, site_url)
     compared = page.evaluate("""async queries => {
-        const ds = window.digestSearch;
-        const index = ds.buildIndex(await (await fetch("index.json")).json());
+        const ds = window.digestSearch, { scorer } = await ds.ready, index = window.lunrIndexOf(scorer);
         return queries.map(text => {
-            const words = ds.queryWords(text), prefix = words[words.length - 1].word.length >= 3;
-            const holders = words.map((w, i) => index.papersWith(w, prefix && i === words.length - 1));
+            const words = ds.queryWords(text), prefix = ds.isPrefix(words, words.length - 1);
+            const holders = words.map((w, i) => scorer.papersWith(w, ds.isPrefix(words, i)));
             const every = [...holders[0].keys()].filter(n => holders.every(marks => marks[n]));
-            const ours = index.scoreOnly(words, prefix, every);
-            const lunrs = new Map(index.query(ds.lunrQuery(words)).map(r => [Number(r.ref), r.score]));
+            const ours = scorer.scoreOnly(words, prefix, every);
+            const query = window.lunrQuery(words, ds.isPrefix);
+            const lunrs = new Map(index.query(query).map(r => [Number(r.ref), r.score]));
             return [every.length, every.map(n => [ours.get(n), lunrs.get(n)])];
         });
     }""", ["large language models", "mixture of experts", "speech recognition", "instruct",

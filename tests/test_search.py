@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from lunr import lunr
 
 from generator.publish.search import (
+    ABSTRACT_SCORE_SCALE,
+    LUNR_B,
+    LUNR_K1,
     MAIN_FIELDS,
     PREFETCH_PAPERS,
+    SEARCH_MODULES,
     LunrTerms,
     abstract_shards,
     layout,
@@ -95,3 +100,11 @@ def test_a_small_digest_has_one_title_file_and_a_large_one_many():
     assert (small["paper_shards"], small["papers_per_shard"], small["prefetch"]) == (1, PREFETCH_PAPERS, True)
     assert large["paper_shards"] * large["papers_per_shard"] >= PREFETCH_PAPERS + 1 > large["papers_per_shard"]
     assert large["paper_shards"] > 1 and not large["prefetch"]
+
+
+def test_the_page_preloads_every_search_module_and_the_index_carries_bm25s_constants():
+    folder = Path(__file__).resolve().parent.parent / "site_config" / "overrides" / "assets" / "javascripts"
+    assert sorted(SEARCH_MODULES) == sorted(p.name for p in (folder / "search").glob("*.js"))
+    index = main_index([Paper(id="p", title="A paper", abstract="", sightings=[])], {})
+    assert index["bm25"] == {"k1": LUNR_K1, "b": LUNR_B}
+    assert layout(10)["abstract_scale"] == ABSTRACT_SCORE_SCALE

@@ -27,6 +27,7 @@ from generator.ingest.text import display_segments
 from generator.project import templates_folder
 from generator.publish.charts import papers_per_day, papers_per_month, upvote_history
 from generator.publish.labels import format_day, month_label
+from generator.publish.search import SEARCH_MODULES
 from generator.publish.search import layout as search_layout
 from generator.publish.urls import PATHS, page_url
 from generator.records import Digest, Paper, Topic, display_path, newest_first
@@ -98,7 +99,8 @@ class _Renderer:
         yield self._render(PATHS.trending, "trending.md.j2", overall=ranked.overall, by_day=ranked.by_day)
         yield from self._organization_pages()
         yield self._render(PATHS.search, "search.md.j2", layout=search_layout(len(self.digest.papers)),
-                           topics=sorted(self.digest.topics, key=lambda t: t.label.lower()))
+                           topics=sorted(self.digest.topics, key=lambda t: t.label.lower()),
+                           search_modules=SEARCH_MODULES)
         if self.digest.report is not None:
             yield self._render(PATHS.quality, "quality.md.j2", report=self.digest.report,
                                max_problems=MAX_LISTED_PROBLEMS)

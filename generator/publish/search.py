@@ -47,6 +47,9 @@ PREFETCH_PAPERS = 2000
 once, so later queries need no request; past it, each query loads what it needs."""
 ABSTRACT_SCORE_SCALE = 100
 """Abstract scores are stored as integers: lunr's score times this."""
+SEARCH_MODULES = ("main.js", "scoring.js", "query.js", "shards.js", "state.js", "render.js", "keyboard.js")
+"""The search page's script, ES modules in the theme's ``assets/javascripts/search/``: all preloaded at
+once, so no import waits for the module that names it."""
 LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
 """lunr.js as MkDocs ships it: copied into each site at build time, never into this repository."""
 
@@ -72,7 +75,8 @@ def layout(paper_count: int) -> dict[str, int | bool]:
     file, number of abstract files, and whether to load them all at once (a small digest)."""
     per_file = papers_per_shard(paper_count)
     return {"papers_per_shard": per_file, "paper_shards": math.ceil(paper_count / per_file),
-            "abstract_shards": abstract_shard_count(paper_count), "prefetch": paper_count <= PREFETCH_PAPERS}
+            "abstract_shards": abstract_shard_count(paper_count), "abstract_scale": ABSTRACT_SCORE_SCALE,
+            "prefetch": paper_count <= PREFETCH_PAPERS}
 
 
 def papers_per_shard(paper_count: int) -> int:
@@ -96,8 +100,8 @@ def main_index(papers: list[Paper], topic_labels: dict[str, str]) -> dict:
                 occurrences[name][term].append(number)
     terms = sorted(set().union(*occurrences.values()))
     postings = {name: [_gaps(occurrences[name].get(term, [])) for term in terms] for name, _ in MAIN_FIELDS}
-    return {"papers": len(papers), "fields": [list(field) for field in MAIN_FIELDS], "terms": terms,
-            "postings": postings}
+    return {"papers": len(papers), "fields": [list(field) for field in MAIN_FIELDS],
+            "bm25": {"k1": LUNR_K1, "b": LUNR_B}, "terms": terms, "postings": postings}
 
 
 def main_field_texts(title: str, keyphrases: list[str], topic_ids: list[str], topic_labels: dict[str, str]

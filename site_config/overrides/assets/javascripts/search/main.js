@@ -1,0 +1,137 @@
+/* Paper Digest search: the prebuilt index of generator/publish/search.py, searched in the page.
+ *
+ * search/index.json holds lunr's postings of title, keyphrases and topics; queries go through lunr's
+ * pipeline and papers are scored by lunr's formulas straight from the postings of the query's terms
+ * (scoring.js). Abstract postings, paper titles and paper pages (for snippets) are fetched only when a
+ * query needs them (shards.js, render.js). */
+
+import { bindKeyboard } from "./keyboard.js";
+import { isPrefix, queryWords } from "./query.js";
+import { makeRenderer } from "./render.js";
+import { makeScorer } from "./scoring.js";
+import { makeLoader, shardOf } from "./shards.js";
+import { ordered, readState, writeState } from "./state.js";
+
+const PAGE_SIZE = 20;
+const ABSTRACT_WEIGHT = 1;
+const LIKELY_TITLES = 2;
+
+const root = document.getElementById("digest-search");
+if (root && typeof lunr !== "undefined") start(root);
+
+function start(root) {
+  const layout = JSON.parse(root.dataset.layout);
+  const siteUrl = new URL(root.dataset.site, location.href);
+  const loader = makeLoader(new URL(root.dataset.index, location.href), layout);
+  const form = root.querySelector("form");
+  const input = form.elements.q;
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const more = document.getElementById("search-more");
+  const renderer = makeRenderer();
+
+  const ready = Promise.all([loader.fetchJson("index.json"), loader.fetchJson("facets.json")])
+    .then(([index, facets]) => ({ scorer: makeScorer(index), facets }));
+  if (layout.prefetch) loader.fetchJson("papers/0.json");
+
+  /* Papers holding every word (in a main field or the abstract), scored by lunr over the main fields
+   * plus each word's abstract score. Abstract shards are requested at once, while the index may still
+   * be loading. */
+  function scoreAll(words) {
+    let abstractsIn = false;
+    const fromAbstracts = Promise.all(words.map(loader.abstractScores)).then((perWord) => {
+      abstractsIn = true;
+      return perWord;
+    });
+    return ready.then(({ scorer, facets }) => {
+      const holders = words.map((w, i) => scorer.papersWith(w, isPrefix(words, i)));
+      if (!abstractsIn && !layout.prefetch) requestLikelyTitles(scorer, facets, words, holders);
+      return fromAbstracts.then((perWord) => {
+        perWord.forEach((found, k) => found.forEach((_, n) => { holders[k][n] = 1; }));
+        const candidates = inEvery(holders);
+        const total = scorer.scoreOnly(words, isPrefix(words, words.length - 1), candidates);
+        for (const n of candidates) {
+          let sum = total.get(n) || 0;
+          for (const found of perWord) sum += ABSTRACT_WEIGHT * (found.get(n) || 0);
+          total.set(n, sum);
+        }
+        return total;
+      });
+    });
+  }
+
+  /* While abstract postings load, the title files of the papers likely to come first (ranked by their
+   * main fields alone) are requested, so that the first results do not wait for a second request. */
+  function requestLikelyTitles(scorer, facets, words, holders) {
+    const scores = scorer.scoreOnly(words, isPrefix(words, words.length - 1), inEvery(holders));
+    ordered(form, facets, scores).slice(0, LIKELY_TITLES).forEach((hit) => loader.paperShard(hit[0]));
+  }
+
+  let run = 0, shown = [], facets = null, prefetched = false;
+
+  function search() {
+    const current = ++run;
+    writeState(form);
+    const text = input.value.trim();
+    const words = queryWords(text);
+    if (!words.length) {
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = text ? "Only common words: type a more specific word." : status.dataset.idle;
+      return Promise.resolve();
+    }
+    status.textContent = "Searching…";
+    performance.mark("digest-search:query");
+    renderer.startQuery(words);
+    return scoreAll(words).then((scores) => ready.then((loaded) => {
+      if (current !== run) return;
+      performance.mark("digest-search:scored");
+      facets = loaded.facets;
+      shown = ordered(form, facets, scores);
+      list.replaceChildren();
+      status.textContent = shown.length === 0 ? "No paper matches." :
+        shown.length === 1 ? "1 paper matches." : shown.length + " papers match.";
+      return showMore(current);
+    })).catch((error) => {
+      if (current === run) status.textContent = "Search is unavailable: " + error.message;
+    }).then(() => renderer.endQuery());
+  }
+
+  /* The next page of results, each shown as soon as its title shard and those before it are in. */
+  function showMore(current) {
+    const first = list.children.length, page = shown.slice(first, first + PAGE_SIZE);
+    more.hidden = first + page.length >= shown.length;
+    const shards = page.map((hit) => loader.paperShard(hit[0]));
+    return page.reduce((previous, hit, k) => previous.then(() => shards[k]).then((shard) => {
+      if (current !== run) return;
+      const [title, url] = shard[hit[0] % layout.papers_per_shard];
+      list.appendChild(renderer.resultItem(facets, hit[0], title, new URL(url, siteUrl)));
+      if (first === 0 && k === 0) {
+        performance.mark("digest-search:results");
+        if (!prefetched && layout.prefetch) {
+          prefetched = true;
+          loader.prefetchAbstracts();
+        }
+      }
+    }), Promise.resolve());
+  }
+
+  status.dataset.idle = status.textContent;
+  form.addEventListener("submit", (event) => { event.preventDefault(); search(); });
+  input.addEventListener("input", search);
+  for (const name of ["topic", "from", "to", "sort"]) form.elements[name].addEventListener("change", search);
+  more.addEventListener("click", () => showMore(run));
+  bindKeyboard(input, list);
+  readState(form);
+  if (input.value.trim()) search();
+  /* What the tests check against lunr's own index (tests/js/lunr_index.js). */
+  window.digestSearch = { shardOf, queryWords, isPrefix, ready };
+}
+
+function inEvery(holders) {
+  const found = [];
+  for (let n = 0; n < holders[0].length; n++) {
+    if (holders.every((marks) => marks[n])) found.push(n);
+  }
+  return found;
+}
