@@ -64,7 +64,12 @@ def run_one(count: int, cold: bool) -> dict:
     if cold:
         shutil.rmtree(cache, ignore_errors=True)
     (new_dump,) = write_corpus(count, extra, extra=INCREMENT, first_extra=_unseen_papers(folder, count, cold))
-    config_file = new_project(folder / "project", {"cache_dir": str(cache), "dumps": [str(dumps)]})
+    project = folder / "project"
+    if cold:
+        shutil.rmtree(project, ignore_errors=True)  # its kept topics too: a cold build starts from nothing
+    config_file = project / "mkdocs.yml"
+    if not config_file.exists():
+        new_project(project, {"cache_dir": str(cache), "dumps": [str(dumps)]})
     stages = StageTimes()
     logger = logging.getLogger("mkdocs.plugins.digest")
     logger.addHandler(stages)

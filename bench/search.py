@@ -103,6 +103,7 @@ def build(count: int, engine: str) -> Path:
         if not (scale / "dumps").exists():
             write_corpus(count, scale / "dumps")
         dumps, cache, settings = [str(scale / "dumps")], scale / "cache", {}
+    shutil.rmtree(folder / "project", ignore_errors=True)
     config_file = new_project(folder / "project", {"cache_dir": str(cache), "dumps": dumps, **settings})
     if engine == "material":
         overrides = folder / "overrides"

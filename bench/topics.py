@@ -15,6 +15,7 @@ of earlier topic addresses that still resolve (a live topic or a redirect) and o
 that keep at least one of their topics, and exactly their topics.
 
     .venv/bin/python bench/topics.py
+    .venv/bin/python bench/topics.py --scale 5000    (one added day at 5,000 papers; about 6 minutes cold)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 from nltk.stem.porter import PorterStemmer  # noqa: E402
 
+from bench.corpus import write_corpus  # noqa: E402
 from bench.examples import INSPEC, SEED_DEFAULT_YEAR, SEEDS  # noqa: E402
 from bench.topic_measures import similarity_ratio, variant_pairs  # noqa: E402
 from generator.analysis.cache import TextCache  # noqa: E402
@@ -153,7 +155,39 @@ def inspec_digest() -> Digest:
     return Digest(papers, topics, embeddings=embeddings)
 
 
+def scale_stability(count: int, extra: int = 50) -> dict[str, float | int]:
+    """A synthetic digest of ``count`` papers (bench/corpus.py), then one more day of ``extra`` papers,
+    topics kept between the two builds: topics, the largest topic, URL survival and unchanged memberships."""
+    folder = REPO / ".cache" / "bench-scale" / str(count)
+    if not (folder / "dumps").exists():
+        write_corpus(count, folder / "dumps")
+    write_corpus(count, folder / "topics-day", extra=extra)
+    state = folder / "topics-state.json"
+    state.unlink(missing_ok=True)
+    config = DigestConfig(dumps=(folder / "dumps",), cache_dir=folder / "cache")
+    config = dataclasses.replace(config, topics=dataclasses.replace(config.topics, state_file=state))
+    before = build_digest(config)
+    after = build_digest(config.with_dumps([folder / "dumps", folder / "topics-day"]))
+    now = {t.id for t in after.topics} | {r.id for r in after.retired_topics}
+    topics_now = {p.id: p.topics for p in after.papers}
+    return {
+        "topics": len(after.topics),
+        "largest topic": max(len(t.paper_ids) for t in after.topics),
+        "papers with a topic": sum(bool(p.topics) for p in after.papers) / len(after.papers),
+        "addresses that resolve": sum(t.id in now for t in before.topics) / len(before.topics),
+        "papers keeping exactly their topics": sum(topics_now[p.id] == p.topics for p in before.papers)
+        / len(before.papers),
+        "new topics": len({t.id for t in after.topics} - {t.id for t in before.topics}),
+    }
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--scale":
+        count = int(sys.argv[2])
+        for measure, value in scale_stability(count).items():
+            shown = f"{value:.1%}" if isinstance(value, float) else value
+            print(f"{count} papers, one more day of 50: {measure}: {shown}")
+        return
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     print(f"{'corpus':<22} {'system':<13} {'papers':>6} {'topics':>6} {'coverage':>8} {'largest':>7} "
           f"{'variants':>8} {'generic':>7} {'dupes':>5} {'small':>5} {'ratio':>6} {'seconds':>7}")

@@ -34,6 +34,8 @@ from generator.records import Digest, Paper, Topic, display_path, newest_first
 
 TEMPLATES_DIR = templates_folder()
 HOME_TOPIC_COUNT = 15
+PAPERS_PER_PAGE = 200
+"""No page lists more papers than this: a larger topic continues on further pages, newest first."""
 UNDATED = "undated"
 MAX_LISTED_PROBLEMS = 1000
 
@@ -83,12 +85,7 @@ class _Renderer:
         yield self._render(PATHS.topics, "topics_index.md.j2", letters=self._topics_by_letter(),
                            unplaced=unplaced)
         for topic in self.digest.topics:
-            papers = self._newest_first(topic.paper_ids)
-            first_seen = [d for p in papers if (d := next(iter(p.digest_dates), None))]
-            page = PATHS.topic(topic.id)
-            feeds = feed_links(f"{self.site_title}: {topic.label}", PATHS.beside(page, ".xml"))
-            yield self._render(page, "topic.md.j2", topic=topic, papers=papers, feeds=feeds,
-                               chart=papers_per_month(first_seen))
+            yield from self._topic_pages(topic)
         for paper in self.digest.papers:
             sightings = sorted(paper.sightings, key=lambda s: (s.digest_date or dt.date.max, s.path, s.line))
             upvotes = [(s.digest_date, s.upvotes) for s in sightings if s.digest_date and s.upvotes is not None]
@@ -104,6 +101,19 @@ class _Renderer:
         if self.digest.report is not None:
             yield self._render(PATHS.quality, "quality.md.j2", report=self.digest.report,
                                max_problems=MAX_LISTED_PROBLEMS)
+
+    def _topic_pages(self, topic: Topic):
+        """A topic's pages: its newest ``PAPERS_PER_PAGE`` papers on the first, with the topic's facts,
+        chart and feed, and older ones on further pages."""
+        papers = self._newest_first(topic.paper_ids)
+        first_seen = [d for p in papers if (d := next(iter(p.digest_dates), None))]
+        chunks = [papers[i:i + PAPERS_PER_PAGE] for i in range(0, len(papers), PAPERS_PER_PAGE)] or [[]]
+        feeds = feed_links(f"{self.site_title}: {topic.label}", PATHS.beside(PATHS.topic(topic.id), ".xml"))
+        for number, chunk in enumerate(chunks, start=1):
+            yield self._render(PATHS.topic(topic.id, number), "topic.md.j2", topic=topic, papers=chunk,
+                               total=len(papers), page=number, pages=len(chunks),
+                               first=PAPERS_PER_PAGE * (number - 1) + 1, feeds=feeds if number == 1 else [],
+                               chart=papers_per_month(first_seen) if number == 1 else "")
 
     def _date_pages(self):
         for day, papers in self.days.items():

@@ -39,8 +39,9 @@ class Paths:
         return f"papers/{paper_id}.md"
 
     @staticmethod
-    def topic(topic_id: str) -> str:
-        return f"topics/{topic_id}.md"
+    def topic(topic_id: str, page: int = 1) -> str:
+        """A topic's page; a large topic lists its older papers on further pages (``topics/ID/2/``)."""
+        return f"topics/{topic_id}.md" if page == 1 else f"topics/{topic_id}/{page}.md"
 
     @staticmethod
     def day(day: dt.date | None) -> str:
