@@ -24,7 +24,6 @@ from generator.config import ConfigError, load_config
 from generator.project import DIGEST_FILE, ProjectError, new_project, skeleton_folder
 
 DEFAULT_MKDOCS_CONFIG = Path("mkdocs.yml")
-DIGEST_CONFIG = DIGEST_FILE
 DEFAULT_CACHE = Path(".cache/digest")
 TOPIC_STATE_NAME = "digest-topics.json"
 
@@ -135,9 +134,10 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_keywords(args: argparse.Namespace) -> int:
-    from generator.analysis.keyphrases import KeyphraseExtractor, text_file_document
+    from generator.analysis.engines.local import KeyphraseExtractor
+    from generator.analysis.keyphrases import text_file_document
 
-    settings = load_config(DIGEST_CONFIG, Path.cwd()).keyphrases
+    settings = load_config(DIGEST_FILE, Path.cwd()).keyphrases
     files = sorted(p for p in args.folder.glob("*.txt") if p.is_file())
     texts = [text_file_document(p.read_text(encoding="utf-8", errors="replace")) for p in files]
     extractor = KeyphraseExtractor(dataclasses.replace(settings, top_n=args.top_n))

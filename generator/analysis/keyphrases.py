@@ -14,15 +14,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
-from mkdocs.plugins import get_plugin_logger
 
 from generator.analysis.cache import EmbeddingStore, TextCache
 from generator.analysis.engines import extract_with_engine
 from generator.analysis.engines.local import KeyphraseExtractor, encode, load_model
 from generator.config import KeyphraseSettings
 from generator.records import Paper
-
-log = get_plugin_logger("digest")
 
 EXTRACTOR_VERSION = 4
 """Bump when candidate generation or ranking changes, so cached keyphrases are recomputed."""

@@ -12,6 +12,7 @@ Centroids are not stored: they follow from the members and the cached document e
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -114,7 +115,7 @@ def _grow(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np
     candidates = candidates_by_key(papers, phrases.expansions)
     for topic in kept:
         topic.paper_ids = sorted(set(topic.paper_ids) | _carriers(topic, candidates, fresh))
-    added = _new_topics(papers, settings, embeddings, phrases, kept, fresh, state)
+    added = _new_topics(papers, settings, embeddings, phrases, candidates, kept, fresh, state)
     topics = kept + added
     assign(papers, topics, embeddings, settings, phrases.in_text,
            fixed={i: ids for i, ids in fixed.items() if ids})
@@ -137,19 +138,20 @@ def _carriers(topic: Topic, candidates: dict, among: set[str]) -> set[str]:
 
 
 def _new_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
-                phrases: PaperPhrases, kept: list[Topic], fresh: set[str], state: TopicState) -> list[Topic]:
+                phrases: PaperPhrases, candidates: dict, kept: list[Topic], fresh: set[str],
+                state: TopicState) -> list[Topic]:
     """Topics that the new material forms: phrases no kept topic covers, shared by enough papers that
     no topic holds yet; they hold those papers only, so no earlier paper moves."""
     room = settings.topics_allowed(len(papers)) - len(kept)
     if room <= 0 or not fresh:
         return []
-    ranked, limit = ranked_candidates(papers, settings, embeddings, phrases)
+    ranked, limit = ranked_candidates(papers, settings, embeddings, phrases, candidates)
     needed = settings.papers_needed(len(papers))
     covered = {alias for t in kept for alias in t.aliases}
     said = {content_key(t.label) for t in kept}
     eligible = []
     for candidate in ranked:
-        candidate.papers &= fresh
+        candidate = dataclasses.replace(candidate, papers=candidate.papers & fresh)
         if (len(candidate.papers) >= needed and not candidate.aliases & covered
                 and content_key(candidate.label) not in said
                 and all(jaccard(candidate.papers, set(t.paper_ids)) < OVERLAP_LIMIT for t in kept)):

@@ -12,8 +12,11 @@ digest still allows topics of twice ``min_papers``).
 Candidates are ranked by how tightly their papers cluster: the mean similarity of their embeddings over
 that of random pairs of papers, squared so that cohesion outweighs size, times the square root of their
 size. They are taken greedily, skipping a candidate whose papers mostly belong to a chosen topic; a
-near-synonym of a chosen topic (close label embeddings and close papers) joins it instead. Each
-paper keeps its 1-5 closest topics, and a paper left without any joins the nearest topic that has room.
+near-synonym of a chosen topic (close label embeddings and close papers) joins it instead, and so does
+one whose label says the same once generic words are left out ("BERT models" and "BERT"); a label made
+only of generic words is never a topic. Each paper keeps its 1-5 closest topics among those whose phrase
+it carries; a paper that carries none joins a topic only when the evidence holds (``assign``), and may
+stay without one. ``topic_state`` keeps the topics between builds.
 """
 
 from __future__ import annotations
@@ -178,9 +181,11 @@ class PaperPhrases:
 
 
 def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
-                      phrases: PaperPhrases) -> tuple[list[_Candidate], int]:
-    """The phrases that may be topics, best first, and the most papers a topic may hold."""
-    candidates = candidates_by_key(papers, phrases.expansions)
+                      phrases: PaperPhrases, candidates: dict[str, _Candidate] | None = None
+                      ) -> tuple[list[_Candidate], int]:
+    """The phrases that may be topics, best first, and the most papers a topic may hold; ``candidates``
+    are those of ``candidates_by_key`` when the caller has them already."""
+    candidates = candidates if candidates is not None else candidates_by_key(papers, phrases.expansions)
     needed = settings.papers_needed(len(papers))
     limit = max(2 * needed, math.floor(settings.max_share * len(papers)))
     in_text = Counter(key for keys in phrases.in_text.values() for key in keys)
@@ -196,7 +201,7 @@ def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: 
 def content_key(label: str) -> str:
     """What a label says once its generic and function words are left out ("BERT models" → "bert"):
     empty for a label made only of them."""
-    words = re.findall(r"[\w'-]+", label.lower().split(" (")[0])
+    words = _PLAIN_WORD.findall(label.lower().split(" (")[0])
     stems = [topic_key(w) for w in words if w not in FUNCTION_WORDS]
     return " ".join(s for s in stems if s not in _GENERIC_STEMS)
 
