@@ -173,6 +173,8 @@ class TopicSettings:
     max_topics: int | None = setting(None, c.Optional(Whole(minimum=1)))
     """Unset, it follows the digest's size (``topics_allowed``): one per 50 papers, at least 60."""
     max_topics_per_paper: int = setting(5, Whole(1, 20))
+    areas_from: int = setting(80, Whole(minimum=1))
+    """A digest with more topics than this groups them into areas on the topic index."""
     state_file: Path = setting(Path(".cache/digest-topics.json"), FilePath())
     """Where the topics are kept between builds, so that a new dump never moves them: a new build
     assigns new papers to the kept topics and adds topics only for new material (``digest topics

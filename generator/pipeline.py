@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
+from generator.analysis.areas import group_into_areas
 from generator.analysis.cache import TextCache
 from generator.analysis.keyphrases import PhraseEmbedder, extract_keyphrases, paper_texts
 from generator.analysis.related import related_papers
@@ -85,11 +86,12 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, 
             save_state(config.topics.state_file, state)
         if phrase_keys.changed:
             phrase_keys.save()
+        areas = group_into_areas(state.topics, embeddings, config.topics.areas_from)
     topics = state.topics
     unplaced = sum(not paper.topics for paper in papers)
     log.info("%d topics; %d of %d papers in none", len(topics), unplaced, len(papers))
     return Digest(papers, topics, dump_count=len(report.files), embeddings=embeddings, report=report,
-                  retired_topics=state.retired)
+                  retired_topics=state.retired, areas=areas)
 
 
 def build_pages(digest: Digest, config: DigestConfig, root: Path | None = None, use_directory_urls: bool = True,

@@ -129,6 +129,15 @@ class Topic:
     """Ids of the topics sharing most papers with this one."""
 
 
+@dataclass
+class Area:
+    """A group of neighbouring topics: a section of a large digest's topic index."""
+
+    id: str
+    label: str
+    topic_ids: list[str]
+
+
 @dataclass(frozen=True)
 class RetiredTopic:
     """A topic a later build no longer has: its address stays, as a redirect to ``successor`` (the topic
@@ -184,6 +193,7 @@ class Digest:
     """Each paper's document embedding (a unit-length numpy vector), by paper id."""
     report: QualityReport | None = None
     retired_topics: list[RetiredTopic] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
 
     def papers_by_date(self) -> dict[dt.date | None, list[Paper]]:
         days: dict[dt.date | None, list[Paper]] = {}

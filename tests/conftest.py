@@ -31,6 +31,8 @@ SEED_COUNTS = {
     "004_152a2abdf1181b62.txt": 129,
 }
 SEED_DEFAULT_YEAR = yaml.safe_load((REPO / "examples" / "seeds.yml").read_text())["default_year"]
+SEED_AREAS_FROM = 20
+"""The seeds have about 60 topics: grouping them into areas from 20 puts the areas on their site."""
 EXAMPLE_SITE_URL = "https://lab.example.org/digest/"
 """The example site is built as if published there: its feeds and exports carry absolute links."""
 
@@ -54,7 +56,8 @@ def keyphrase_cache(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def seeds_site(tmp_path_factory, keyphrase_cache) -> Path:
     folder = tmp_path_factory.mktemp("seeds-project")
-    config_file = make_project(folder, keyphrase_cache, dumps=[str(SEEDS)], default_year=SEED_DEFAULT_YEAR)
+    config_file = make_project(folder, keyphrase_cache, dumps=[str(SEEDS)], default_year=SEED_DEFAULT_YEAR,
+                               topics={"areas_from": SEED_AREAS_FROM})
     return build_site(config_file, out=folder / "site")
 
 

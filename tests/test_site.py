@@ -146,6 +146,22 @@ def test_every_topic_page_is_linked_from_the_topic_index_and_lists_its_papers(se
         assert {f"papers/{pid}/" for pid in topic["papers"]} <= listed
 
 
+def test_areas_group_every_topic_once_and_each_topic_page_links_its_area(seeds_site, seeds_json):
+    areas, topics = seeds_json["areas"], seeds_json["topics"]
+    assert round(len(topics) ** 0.5) == len(areas)
+    assert sorted(t for area in areas for t in area["topics"]) == sorted(t["id"] for t in topics)
+    assert len({area["label"].lower() for area in areas}) == len(areas)
+    index = (seeds_site / "topics" / "index.html").read_text(encoding="utf-8")
+    labels = {t["id"]: t["label"] for t in topics}
+    for area in areas:
+        section = index.split(f'id="area-{area["id"]}"')[1].split("<h2")[0]
+        assert [html_escape(labels[t]) in section for t in area["topics"]] == [True] * len(area["topics"])
+        assert f'href="#area-{area["id"]}"' in index
+        for topic_id in area["topics"]:
+            page = (seeds_site / "topics" / topic_id / "index.html").read_text(encoding="utf-8")
+            assert f'href="../#area-{area["id"]}">{html_escape(area["label"])}</a>' in page
+
+
 def test_topic_pages_show_defining_phrases_related_topics_and_a_month_chart(seeds_site, seeds_json):
     urls = {t["url"] for t in seeds_json["topics"]}
     dated = {p["id"] for p in seeds_json["papers"] if any(p["digest_dates"])}

@@ -55,7 +55,7 @@ way work
 """Words that say nothing of what a paper is about: a label made only of these (and function words),
 such as "training data", "NLP tasks" or "generation tasks", is never a topic, and two labels that differ
 only by them ("BERT", "BERT models") name one topic. Compared by Porter stem."""
-_GENERIC_STEMS = frozenset(topic_key(word) for word in GENERIC_WORDS)
+GENERIC_STEMS = frozenset(topic_key(word) for word in GENERIC_WORDS)
 PLACEMENT_PERCENTILE = 5
 """A paper that shares no phrase with any topic joins its nearest topic only if it is as close to it as
 the members of topics usually are: closer than this percentile of the members' own similarity to their
@@ -68,7 +68,7 @@ TEXT_KEYS_VERSION = "2"
 DEFINING_PHRASES = 5
 RELATED_TOPICS = 5
 _ACRONYM_IN_PARENS = re.compile(r"(?<=\w) \(([A-Z][A-Za-z0-9-]*[A-Z][a-z]?s?)\)")
-_PLAIN_WORD = re.compile(r"[\w'-]+")
+PLAIN_WORD = re.compile(r"[\w'-]+")
 
 
 def phrase_heads(phrase: str) -> list[str]:
@@ -94,7 +94,7 @@ def _words_before(text: str, end: int) -> list[str]:
     words = text[max(0, end - 300):end].split(" ")
     taken: list[str] = []
     for word in reversed(words):
-        if len(taken) == 7 or not _PLAIN_WORD.fullmatch(word):
+        if len(taken) == 7 or not PLAIN_WORD.fullmatch(word):
             break
         taken.append(word)
     return taken[::-1]
@@ -201,9 +201,9 @@ def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: 
 def content_key(label: str) -> str:
     """What a label says once its generic and function words are left out ("BERT models" → "bert"):
     empty for a label made only of them."""
-    words = _PLAIN_WORD.findall(label.lower().split(" (")[0])
+    words = PLAIN_WORD.findall(label.lower().split(" (")[0])
     stems = [topic_key(w) for w in words if w not in FUNCTION_WORDS]
-    return " ".join(s for s in stems if s not in _GENERIC_STEMS)
+    return " ".join(s for s in stems if s not in GENERIC_STEMS)
 
 
 def relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.ndarray]) -> None:
@@ -213,7 +213,7 @@ def relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.nd
         for a, b in itertools.permutations(paper.topics, 2):
             shared[a][b] += 1
     labels = {t.id: t.label.lower() for t in topics}
-    centroids = {t.id: _centroid(t, embeddings) for t in topics}
+    centroids = {t.id: centroid(t, embeddings) for t in topics}
     for topic in topics:
         counts = shared[topic.id]
         related = sorted(counts, key=lambda t: (-counts[t], labels[t]))[:RELATED_TOPICS]
@@ -323,7 +323,7 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
         for paper in papers:
             paper.topics = []
         return
-    centroids = np.vstack([_centroid(t, embeddings) for t in topics])
+    centroids = np.vstack([centroid(t, embeddings) for t in topics])
     members: dict[str, list[int]] = defaultdict(list)
     for index, topic in enumerate(topics):
         for paper_id in topic.paper_ids:
@@ -402,7 +402,7 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _centroid(topic: Topic, embeddings: dict[str, np.ndarray]) -> np.ndarray:
+def centroid(topic: Topic, embeddings: dict[str, np.ndarray]) -> np.ndarray:
     return _unit(np.mean([embeddings[i] for i in topic.paper_ids], axis=0))
 
 

@@ -29,6 +29,10 @@ def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> 
              "papers": t.paper_ids}
             for t in digest.topics
         ],
+        "areas": [
+            {"id": a.id, "label": a.label, "url": f"{url(PATHS.topics)}#area-{a.id}", "topics": a.topic_ids}
+            for a in digest.areas
+        ],
         "dates": [
             {"date": _iso(day), "url": url(PATHS.day(day)), "papers": sorted(p.id for p in days[day])}
             for day in sorted(days, key=lambda d: d or dt.date.max)

@@ -30,7 +30,7 @@ from generator.publish.labels import format_day, month_label
 from generator.publish.search import SEARCH_MODULES
 from generator.publish.search import layout as search_layout
 from generator.publish.urls import PATHS, page_url
-from generator.records import Digest, Paper, Topic, display_path, newest_first
+from generator.records import Area, Digest, Paper, Topic, display_path, newest_first
 
 TEMPLATES_DIR = templates_folder()
 HOME_TOPIC_COUNT = 15
@@ -70,6 +70,7 @@ class _Renderer:
         self.env.filters["display_html"] = display_html
         self.papers = {p.id: p for p in digest.papers}
         self.topics = {t.id: t for t in digest.topics}
+        self.area_of = {topic_id: area for area in digest.areas for topic_id in area.topic_ids}
         self.topic_by_key = topics_by_key(digest.topics)
         self.days = digest.papers_by_date()
         self.months: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
@@ -82,8 +83,9 @@ class _Renderer:
         site_feeds = feed_links(f"{self.site_title}: newest papers", PATHS.feed, PATHS.json_feed)
         yield self._render(PATHS.home, "home.md.j2", feeds=site_feeds, **self._home())
         unplaced = sum(not paper.topics for paper in self.digest.papers)
-        yield self._render(PATHS.topics, "topics_index.md.j2", letters=self._topics_by_letter(),
-                           unplaced=unplaced)
+        sizes = self._topic_sizes()
+        yield self._render(PATHS.topics, "topics_index.md.j2", letters=self._topics_by_letter(sizes),
+                           areas=self._topics_by_area(sizes), unplaced=unplaced)
         for topic in self.digest.topics:
             yield from self._topic_pages(topic)
         for paper in self.digest.papers:
@@ -111,6 +113,7 @@ class _Renderer:
         feeds = feed_links(f"{self.site_title}: {topic.label}", PATHS.beside(PATHS.topic(topic.id), ".xml"))
         for number, chunk in enumerate(chunks, start=1):
             yield self._render(PATHS.topic(topic.id, number), "topic.md.j2", topic=topic, papers=chunk,
+                               area=self.area_of.get(topic.id),
                                total=len(papers), page=number, pages=len(chunks),
                                first=PAPERS_PER_PAGE * (number - 1) + 1, feeds=feeds if number == 1 else [],
                                chart=papers_per_month(first_seen) if number == 1 else "")
@@ -172,15 +175,24 @@ class _Renderer:
         )
         return path, markdown
 
-    def _topics_by_letter(self) -> dict[str, list[tuple[Topic, int]]]:
-        """Topics by initial (A-Z, then "#"), each with a size class from 1 to 4 for the index."""
+    def _topic_sizes(self) -> dict[str, int]:
+        """A size class from 1 to 4 for each topic, by its papers on a log scale, for the index."""
         largest = max((len(t.paper_ids) for t in self.digest.topics), default=1)
+        return {t.id: 1 + min(3, int(3 * math.log(len(t.paper_ids)) / max(math.log(largest), 1e-9)))
+                for t in self.digest.topics}
+
+    def _topics_by_letter(self, sizes: dict[str, int]) -> dict[str, list[tuple[Topic, int]]]:
+        """Topics by initial (A-Z, then "#"), each with its size class."""
         letters: dict[str, list[tuple[Topic, int]]] = defaultdict(list)
         for topic in sorted(self.digest.topics, key=lambda t: t.label.lower()):
             initial = topic.label[:1].upper()
-            size = 1 + min(3, int(3 * math.log(len(topic.paper_ids)) / max(math.log(largest), 1e-9)))
-            letters[initial if "A" <= initial <= "Z" else "#"].append((topic, size))
+            letters[initial if "A" <= initial <= "Z" else "#"].append((topic, sizes[topic.id]))
         return dict(sorted(letters.items(), key=lambda item: (item[0] == "#", item[0])))
+
+    def _topics_by_area(self, sizes: dict[str, int]) -> list[tuple[Area, int, list[tuple[Topic, int]]]]:
+        """Each area with its count of distinct papers and its topics, with their size classes."""
+        return [(area, len({p for t in area.topic_ids for p in self.topics[t].paper_ids}),
+                 [(self.topics[t], sizes[t]) for t in area.topic_ids]) for area in self.digest.areas]
 
     def _month_paper_count(self, year: int, month: int) -> int:
         return len({p.id for day in self.months[year, month] for p in self.days[day]})
