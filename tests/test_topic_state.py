@@ -65,6 +65,32 @@ def test_new_material_makes_a_new_topic_beside_the_kept_ones():
     assert {p.id: p.topics for p in more if p.id in before} == before
 
 
+def test_a_label_follows_the_spelling_most_papers_use_while_its_address_stays():
+    papers, embeddings = _papers(FIRST)
+    state, _ = _grow(papers, embeddings, None)
+    more = [(f"s{i}", ["speech-recognition"], _speech(i)) for i in range(10, 16)]
+    grown_papers, more_embeddings = _papers(FIRST + more)
+    grown, _ = _grow(grown_papers, more_embeddings, state)
+    speech = next(t for t in grown.topics if t.id == "speech-recognition")
+    assert speech.label == "speech-recognition"
+    assert {p.id for p in grown_papers if "speech-recognition" in p.topics} == {p[0] for p in FIRST[:4] + more}
+
+
+def test_a_paper_left_without_a_topic_joins_one_later_only_by_carrying_its_phrase():
+    papers, embeddings = _papers(FIRST)
+    state, _ = _grow(papers, embeddings, None)
+    judged = {"near": [], "carrier": []}
+    state = TopicState(state.topics, {**state.papers, **judged}, [])
+    later, later_embeddings = _papers([*FIRST, ("near", [], _speech(5)),
+                                       ("carrier", ["speech recognition"], _protein(5))])
+    _grow(later, later_embeddings, state)
+    assert {p.id: p.topics for p in later if p.id in judged} == {"near": [], "carrier": ["speech-recognition"]}
+    fresh, fresh_embeddings = _papers([*FIRST, ("near", [], _speech(5))])
+    _grow(fresh, fresh_embeddings, TopicState(state.topics, {k: v for k, v in state.papers.items()
+                                                             if k not in judged}, []))
+    assert next(p for p in fresh if p.id == "near").topics == ["speech-recognition"]
+
+
 def test_a_rebuild_retires_what_it_does_not_find_again_with_a_successor():
     papers, embeddings = _papers(FIRST)
     state, _ = _grow(papers, embeddings, None)

@@ -115,10 +115,12 @@ def _grow(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np
     candidates = candidates_by_key(papers, phrases.expansions)
     for topic in kept:
         topic.paper_ids = sorted(set(topic.paper_ids) | _carriers(topic, candidates, fresh))
+        topic.label = _current_label(topic, candidates)
     added = _new_topics(papers, settings, embeddings, phrases, candidates, kept, fresh, state)
     topics = kept + added
     assign(papers, topics, embeddings, settings, phrases.in_text,
-           fixed={i: ids for i, ids in fixed.items() if ids})
+           fixed={i: ids for i, ids in fixed.items() if ids},
+           judged={p.id for p in papers if state.papers.get(p.id) == []})
     topics = sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
     relate(topics, papers, embeddings)
     retired = state.retired + [RetiredTopic(t.id, t.label) for t in gone]
@@ -130,6 +132,16 @@ def _grow(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np
 
 def _memberships(papers: list[Paper]) -> dict[str, list[str]]:
     return {paper.id: list(paper.topics) for paper in sorted(papers, key=lambda p: p.id)}
+
+
+def _current_label(topic: Topic, candidates: dict) -> str:
+    """The spelling the digest's papers now use most for the topic's phrase: a label improves as papers
+    come ("Masked Language Models" → "masked language modeling") while the id, and so the address,
+    stays."""
+    candidate = candidates.get(topic.key)
+    if candidate is None or not content_key(candidate.label):
+        return topic.label
+    return candidate.label
 
 
 def _carriers(topic: Topic, candidates: dict, among: set[str]) -> set[str]:
