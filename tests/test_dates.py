@@ -90,8 +90,16 @@ def test_plain_dump_without_header_uses_default_year_for_publish_dates_only():
     assert problems == []
 
 
+def test_a_declared_date_wins_over_the_page_header_but_not_over_later_date_lines():
+    later = f"Mar 3\n\nAnother Paper\n\n{ABSTRACT}\n\n  • 3 authors\n·\nMar 1\n"
+    entries, log, problems = _date("2025-03-15.txt", _rich("Oct 28", "Oct 20") + "\n" + later)
+    assert [e.digest_date for e in entries] == [dt.date(2025, 3, 15), dt.date(2025, 3, 3)]
+    assert log == ["2025-03-15.txt: dated 2025-03-15 by its file name"]
+    assert problems == []
+
+
 def test_impossible_dates_are_reported_not_guessed():
-    entries, _, problems = _date("2025-03-01.txt", _rich("Feb 30", "Feb 31, 2024"))
+    entries, _, problems = _date("dump.txt", _rich("Feb 30", "Feb 31, 2024"))
     assert entries[0].digest_date is None
     assert entries[0].published_date is None
     assert [p.message.split(";")[0] for p in problems] == ["page date Feb 30 does not exist",

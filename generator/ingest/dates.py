@@ -33,6 +33,9 @@ class DumpDating:
     reference: dt.date | None
     default_year: int | None
     rule: str
+    declared: bool = False
+    """The date was declared for the dump (``dump_dates`` or its file name): it overrides the date its
+    page header shows, while date lines further down the page still date the entries after them."""
 
 
 def date_entries(dumps: list[Dump], config: DigestConfig) -> tuple[list[Entry], list[str], list[Problem]]:
@@ -42,8 +45,10 @@ def date_entries(dumps: list[Dump], config: DigestConfig) -> tuple[list[Entry], 
         dating = date_dump(dump, config)
         log.append(f"{dump.path}: {dating.rule}")
         page_days = _page_days(dump, dating, problems)
+        overridden = dump.header_date if dating.declared else None
         for entry in dump.entries:
-            digest_date = page_days[entry.page_date] if entry.page_date else dating.date
+            own_date = entry.page_date and entry.page_date != overridden
+            digest_date = page_days[entry.page_date] if own_date else dating.date
             published, written = None, None
             if entry.published is not None:
                 published = resolve(entry.published, digest_date or dating.reference, dating.default_year)
@@ -63,7 +68,7 @@ def _page_days(dump: Dump, dating: DumpDating, problems: list[Problem]) -> dict[
     days: dict[PartialDate, dt.date | None] = {}
     for entry in dump.entries:
         page_date = entry.page_date
-        if page_date is None or page_date in days:
+        if page_date is None or page_date in days or (dating.declared and page_date == dump.header_date):
             continue
         days[page_date] = resolve(page_date, dating.reference, dating.default_year)
         if days[page_date] is None:
@@ -76,9 +81,10 @@ def date_dump(dump: Dump, config: DigestConfig) -> DumpDating:
     name = dump.path.name
     if name in config.dump_dates:
         day = config.dump_dates[name]
-        return DumpDating(day, day, config.default_year, f"dated {day} by dump_dates in the configuration")
+        rule = f"dated {day} by dump_dates in the configuration"
+        return DumpDating(day, day, config.default_year, rule, declared=True)
     if (match := _ISO_IN_NAME.search(name)) and (day := _valid(*map(int, match.groups()))):
-        return DumpDating(day, day, config.default_year, f"dated {day} by its file name")
+        return DumpDating(day, day, config.default_year, f"dated {day} by its file name", declared=True)
     header = dump.header_date
     if header is not None:
         year = header.year if header.year is not None else config.default_year
