@@ -44,6 +44,7 @@ _DISPLAY = re.compile(
     rf"|\\(?P<symbol>{'|'.join(sorted(_SYMBOLS, key=len, reverse=True))})(?![A-Za-z])"
     r"|\\(?P<math>[()])"
     r"|(?<!`)``(?!`)(?P<quoted>[^`]+?)''"
+    r"|(?P<broken>https?://[^\s<>\"'`{}]*-) (?P<rest>[A-Za-z0-9][^\s<>\"'`{}]*[^\s<>\"'`{}.,;:!?)\]])"
     r"|(?P<web>https?://[^\s<>\"'`{}]*[^\s<>\"'`{}.,;:!?)\]])"
 )
 _LINKABLE = re.compile(r"https?://[^\s]+", re.IGNORECASE)
@@ -67,23 +68,32 @@ def display_segments(text: str) -> list[Segment]:
     ``\\url{u}`` → a link, ``` ``q'' ``` → “q” (unpaired backticks stay), ``\\"{\\i}`` → ï,
     ``T\\"ULU`` → TÜLU, ``\\eg`` → e.g., ``\\(7\\times\\)`` → 7×, ``\\emph{x}`` → x,
     ``\\footnote{x}`` → (x); a bare web address becomes a link (without the punctuation that ends a
-    sentence). Everything else, including ``$x$`` and commands it does not know (``\\rat``), is shown as
-    written."""
+    sentence; one broken after a hyphen, "…/efficient- NLP-training", links to the whole address).
+    Everything else, including ``$x$`` and commands it does not know (``\\rat``), is shown as written."""
     text = repair_mojibake(text)
     segments: list[Segment] = []
     position = 0
     for match in _DISPLAY.finditer(text):
         segments.append(Segment(text[position:match.start()]))
-        segments.append(_display(match))
+        segments.extend(_display_url(match["url"]) if match.lastgroup == "url" else [_display(match)])
         position = match.end()
     segments.append(Segment(text[position:]))
     return _joined(segments)
 
 
+def _display_url(url: str) -> list[Segment]:
+    """``\\url{u}``: a link to ``u`` without the punctuation that ends a sentence, which some abstracts
+    put inside the braces (``\\url{https://github.com/a/b.}``); the punctuation stays as text after it."""
+    address = url.rstrip(".,;:!?")
+    return [_link(address, address), Segment(url[len(address):])] if address else [Segment(url)]
+
+
 def _display(match: re.Match[str]) -> Segment:
     kind = match.lastgroup if match.lastgroup not in ("braced", "bare") else "accent"
-    if kind in ("url", "web"):
-        return _link(match[kind], match[kind])
+    if kind == "web":
+        return _link(match["web"], match["web"])
+    if kind == "rest":
+        return _link(match["broken"] + match["rest"], match[0])
     if kind in ("href", "label"):
         return _link(match["href"], display_text(match["label"]) or match["href"])
     if kind == "styled":
@@ -129,3 +139,25 @@ def plain_text(text: str) -> str:
     ``\\"{\\i}`` → ``ï``, ``\\times`` → ×, ``\\url{u}`` → ``u``), then the commands display leaves as
     written and braces dropped, and whitespace made single spaces."""
     return " ".join(_BRACES.sub("", _COMMAND.sub(" ", display_text(text))).split())
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?P<close>[\"”’')\]]*)\s+(?=[\"“‘(\[]*[A-Z0-9])")
+_NOT_AN_END = re.compile(
+    r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|resp|approx|w\.r\.t|Fig|Figs|Eq|Eqs|Sec|Tab|No|Dr|Mr|Ms|Prof|St|Inc"
+    r"|Ltd|Jr|Corp)\.|\b[A-Z]\.)[\"”’')\]]*$")
+"""A period that ends an abbreviation or an initial ("e.g.", "et al.", "J."), not a sentence."""
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a displayed text, each verbatim (a slice of ``text``, stripped): a break is a
+    ``.``, ``!`` or ``?`` (and any closing quote or bracket) followed by space and a capital or a digit,
+    except after an abbreviation or an initial."""
+    found, start = [], 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        end = match.end("close")
+        if _NOT_AN_END.search(text, max(start, end - 14), end):
+            continue
+        found.append(text[start:end].strip())
+        start = match.end()
+    found.append(text[start:].strip())
+    return [s for s in found if s]
