@@ -31,6 +31,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/keyphrases.py
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/topics.py
+	$(BIN)/python bench/tldr.py
 
 # Cold, warm and increment builds of 2,000 / 5,000 / 20,000 synthetic papers: about an hour on 2 CPUs.
 bench-scale: $(VENV)/.installed

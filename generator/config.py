@@ -18,6 +18,8 @@ import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from generator.slugs import slug
+
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
 
 
@@ -109,6 +111,45 @@ class Section(c.BaseConfigOption[Any]):
         return self.settings(**_validated(self.settings, value))
 
 
+class Terms(c.BaseConfigOption[tuple[str, ...]]):
+    """A list of terms, each a non-empty string (one string is a list of one)."""
+
+    def run_validation(self, value: object) -> tuple[str, ...]:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise c.ValidationError(f"must be a list of terms, got {value!r}")
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, str) or not item.strip():
+                raise _KeyedError(f"[{number}]", f"must be a term (a word or phrase), got {item!r}")
+        return tuple(item.strip() for item in items)
+
+
+class Watchlists(c.BaseConfigOption[tuple[Any, ...]]):
+    """A list of watchlists, each a mapping with a ``name`` and at least one ``include`` term, whose names
+    give distinct addresses."""
+
+    def run_validation(self, value: object) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise c.ValidationError(f"must be a list of watchlists, got {value!r}")
+        watchlists, addresses = [], {}
+        for number, raw in enumerate(value, start=1):
+            try:
+                watchlist = Section(WatchlistSettings).run_validation(raw)
+            except _KeyedError as err:
+                raise _KeyedError(f"[{number}]{_join(err.key)}", err.message) from None
+            if not watchlist.name.strip():
+                raise _KeyedError(f"[{number}].name", "is required: the watchlist's name, shown on its page")
+            if not watchlist.include:
+                raise _KeyedError(f"[{number}].include", "must list at least one term")
+            address = slug(watchlist.name, "watchlist")
+            if address in addresses:
+                raise _KeyedError(f"[{number}].name", f"gives the address watchlists/{address}/ that "
+                                  f"watchlist {addresses[address]} has: choose another name")
+            addresses[address] = number
+            watchlists.append(watchlist)
+        return tuple(watchlists)
+
+
 class _KeyedError(c.ValidationError):
     """A bad value inside a section: ``key`` is its path below the section."""
 
@@ -192,6 +233,18 @@ class TopicSettings:
 
 
 @dataclass(frozen=True)
+class WatchlistSettings:
+    """A reader's standing search: papers that name an ``include`` term (in title, abstract or
+    keyphrases, as a whole phrase, any case, plural optional, hyphen or space alike) and no ``exclude``
+    term; ``about`` (a sentence) also admits papers whose embedding is close to it."""
+
+    name: str = setting("", Text())
+    include: tuple[str, ...] = setting((), Terms())
+    exclude: tuple[str, ...] = setting((), Terms())
+    about: str | None = setting(None, c.Optional(Text()))
+
+
+@dataclass(frozen=True)
 class DigestConfig:
     title: str = setting("Paper Digest", Text())
     dumps: tuple[Path, ...] = setting((Path("dumps"),), FilePaths())
@@ -209,6 +262,8 @@ class DigestConfig:
     """Newest papers in each feed (the site's and each topic's)."""
     trending_papers: int = setting(30, Whole(minimum=1))
     """Papers on the trending page's overall list; each day lists a fifth as many (at least 3)."""
+    watchlists: tuple[WatchlistSettings, ...] = setting((), Watchlists())
+    """Standing searches, each with its page (``watchlists/<slug>/``) and feed."""
 
     def with_dumps(self, dumps: list[Path]) -> DigestConfig:
         return dataclasses.replace(self, dumps=tuple(dumps))
@@ -247,9 +302,14 @@ def _validated(settings: type, raw: object) -> dict[str, Any]:
     failed, _ = config.validate()
     if failed:
         key, error = failed[0]
-        inner = f".{error.key}" if isinstance(error, _KeyedError) and error.key else ""
+        inner = _join(error.key) if isinstance(error, _KeyedError) else ""
         raise _KeyedError(f"{key}{inner}", error.message if isinstance(error, _KeyedError) else str(error))
     return {name: config[name] for name in raw}
+
+
+def _join(key: str) -> str:
+    """A key below another: ``.name`` below a mapping, ``[2]`` below a list."""
+    return "" if not key else key if key.startswith("[") else f".{key}"
 
 
 def _describe(error: _KeyedError) -> str:

@@ -1,5 +1,6 @@
-"""The whole flow: dumps → parse → papers (deduplicated) → keyphrases (and related papers) → topics &
-dates → pages, feeds, exports and the search index.
+"""The whole flow: dumps → parse → papers (deduplicated) → keyphrases (and related papers, one-sentence
+summaries, code links) → topics (and areas) & watchlists & dates → pages, feeds, exports and the search
+index.
 
 Each stage is a plain function in its own module; this one only runs them in order and reports.
 """
@@ -15,10 +16,13 @@ from mkdocs.plugins import get_plugin_logger
 
 from generator.analysis.areas import group_into_areas
 from generator.analysis.cache import TextCache
+from generator.analysis.code_links import code_links
 from generator.analysis.keyphrases import PhraseEmbedder, extract_keyphrases, paper_texts
 from generator.analysis.related import related_papers
+from generator.analysis.summaries import SUMMARY_VERSION, summarize
 from generator.analysis.topic_state import load_state, save_state, update_topics
 from generator.analysis.topics import TEXT_KEYS_VERSION, text_phrase_keys
+from generator.analysis.watchlists import match_watchlists
 from generator.config import DigestConfig
 from generator.ingest.dates import date_entries
 from generator.ingest.papers import merge_entries
@@ -72,6 +76,13 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, 
         texts = paper_texts(papers)
         embeddings, counts = extract_keyphrases(papers, config.keyphrases, config.cache_dir, texts)
     log.info("Keyphrases: %d from the cache, %d extracted", counts["cached"], counts["extracted"])
+    with _stage("summaries", timings):
+        summaries = TextCache(config.cache_dir, SUMMARY_VERSION, name="summaries.json")
+        summarize(papers, summaries.through)
+        if summaries.changed:
+            summaries.save()
+        for paper in papers:
+            paper.code = code_links(paper.abstract_raw or paper.abstract)
     with _stage("related", timings):
         related = related_papers(papers, embeddings, config.related_papers)
         for paper in papers:
@@ -87,11 +98,14 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, 
         if phrase_keys.changed:
             phrase_keys.save()
         areas = group_into_areas(state.topics, embeddings, config.topics.areas_from)
+    with _stage("watchlists", timings):
+        watchlists = match_watchlists(papers, config.watchlists, embeddings,
+                                      PhraseEmbedder(config.keyphrases, config.cache_dir, kind="sentences"))
     topics = state.topics
     unplaced = sum(not paper.topics for paper in papers)
     log.info("%d topics; %d of %d papers in none", len(topics), unplaced, len(papers))
     return Digest(papers, topics, dump_count=len(report.files), embeddings=embeddings, report=report,
-                  retired_topics=state.retired, areas=areas)
+                  retired_topics=state.retired, areas=areas, watchlists=watchlists)
 
 
 def build_pages(digest: Digest, config: DigestConfig, root: Path | None = None, use_directory_urls: bool = True,

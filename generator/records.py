@@ -100,6 +100,10 @@ class Paper:
     """Ids of the nearest papers by embedding, nearest first."""
     untitled: bool = False
     """No dump gave a title: ``title`` is made from the abstract's first words."""
+    tldr: str = ""
+    """One sentence of the shown abstract that says what the paper does (``analysis/summaries.py``)."""
+    code: list[str] = field(default_factory=list)
+    """Addresses of its code or project page, from the abstract (``analysis/code_links.py``)."""
 
     @property
     def digest_dates(self) -> list[dt.date | None]:
@@ -136,6 +140,18 @@ class Area:
     id: str
     label: str
     topic_ids: list[str]
+
+
+@dataclass
+class Watchlist:
+    """A reader's standing search (``watchlists:`` in the settings) and the papers it matches."""
+
+    id: str
+    name: str
+    include: list[str]
+    exclude: list[str]
+    about: str | None
+    paper_ids: list[str]
 
 
 @dataclass(frozen=True)
@@ -194,6 +210,7 @@ class Digest:
     report: QualityReport | None = None
     retired_topics: list[RetiredTopic] = field(default_factory=list)
     areas: list[Area] = field(default_factory=list)
+    watchlists: list[Watchlist] = field(default_factory=list)
 
     def papers_by_date(self) -> dict[dt.date | None, list[Paper]]:
         days: dict[dt.date | None, list[Paper]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,13 @@ SEED_COUNTS = {
     "004_152a2abdf1181b62.txt": 129,
 }
 SEED_DEFAULT_YEAR = yaml.safe_load((REPO / "examples" / "seeds.yml").read_text())["default_year"]
+SEED_WATCHLISTS = [
+    {"name": "Speech recognition", "include": ["speech recognition", "ASR"],
+     "exclude": ["speech synthesis", "text-to-speech"]},
+    {"name": "Retrieval", "include": ["dense retrieval", "retrieval-augmented generation", "RAG"],
+     "exclude": ["image"]},
+]
+"""Two watchlists, with exclusions, that the seeds site is built with."""
 SEED_AREAS_FROM = 20
 """The seeds have about 60 topics: grouping them into areas from 20 puts the areas on their site."""
 EXAMPLE_SITE_URL = "https://lab.example.org/digest/"
@@ -57,7 +65,19 @@ def keyphrase_cache(tmp_path_factory) -> Path:
 def seeds_site(tmp_path_factory, keyphrase_cache) -> Path:
     folder = tmp_path_factory.mktemp("seeds-project")
     config_file = make_project(folder, keyphrase_cache, dumps=[str(SEEDS)], default_year=SEED_DEFAULT_YEAR,
-                               topics={"areas_from": SEED_AREAS_FROM})
+                               topics={"areas_from": SEED_AREAS_FROM}, watchlists=SEED_WATCHLISTS)
+    return build_site(config_file, out=folder / "site")
+
+
+@pytest.fixture(scope="session")
+def weekly_site(tmp_path_factory, keyphrase_cache) -> Path:
+    """The seeds as the dumps of 11-15 March 2024, dated by their file names (one dump a day)."""
+    folder = tmp_path_factory.mktemp("weekly-project")
+    dumps = folder / "dumps"
+    dumps.mkdir()
+    for day, seed in enumerate(sorted(SEEDS.glob("*.txt")), start=11):
+        shutil.copy(seed, dumps / f"2024-03-{day}.txt")
+    config_file = make_project(folder, keyphrase_cache, dumps=[str(dumps)], watchlists=SEED_WATCHLISTS)
     return build_site(config_file, out=folder / "site")
 
 
@@ -92,7 +112,7 @@ def raw_text(paper: dict, key: str) -> str:
 
 
 BUILT_SITES = frozenset({"keyphrase_cache", "seeds_site", "seeds_json", "example_site", "hostile_site",
-                         "hostile_json"})
+                         "hostile_json", "weekly_site"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import json
 import os
@@ -14,11 +15,16 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import raw_text
+from generator.slugs import slug
+
+from .conftest import REPO, raw_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core, installed by ``npm ci`` (``make lint`` runs it; ``make test`` runs ``make lint`` first)."""
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -154,6 +160,34 @@ def test_filters_and_sorting_keep_only_and_order_what_is_asked(page, site_url, s
     page.wait_for_function("document.querySelector('#search-status').textContent.includes('match')")
     later = [by_url[path.split("/", 1)[1].lstrip("/")] for path in _result_paths(page)]
     assert later and all(next(d for d in p["digest_dates"] if d) >= "2024-10-01" for p in later)
+
+
+def test_watchlist_and_code_filters_keep_only_those_papers(page, site_url, seeds_json):
+    by_url = {p["url"]: p for p in seeds_json["papers"]}
+    watchlist = seeds_json["watchlists"][0]
+    page.goto(site_url + f"search/?q=model&watchlist={watchlist['id']}")
+    page.locator("#search-results a").first.wait_for(timeout=20_000)
+    results = [by_url[path.split("/", 1)[1].lstrip("/")] for path in _result_paths(page)]
+    assert results and all(p["id"] in watchlist["papers"] for p in results)
+    page.select_option("select[name=watchlist]", "")
+    page.check("input[name=code]")
+    page.wait_for_function("location.search.includes('code=1') && !location.search.includes('watchlist=')")
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('match')")
+    with_code = [by_url[path.split("/", 1)[1].lstrip("/")] for path in _result_paths(page)]
+    assert with_code and all(p["code"] for p in with_code)
+    assert page.locator("#search-results .digest-code").count() == len(with_code)
+
+
+def test_a_result_shows_its_summary_until_its_snippet_arrives(page, site_url, seeds_json):
+    """Paper pages (the snippets' source) are held back: the results show each paper's summary."""
+    page.route("**/papers/*/", lambda route: None)
+    page.goto(site_url + "search/?q=mixture+of+experts")
+    first = page.locator("#search-results li").first
+    first.locator(".digest-result__snippet").wait_for(timeout=20_000)
+    page.wait_for_function("document.querySelector('#search-results .digest-result__snippet').textContent")
+    paper = next(p for p in seeds_json["papers"] if first.locator("a").first.get_attribute("href").endswith(
+        p["url"]))
+    assert first.locator(".digest-result__snippet").text_content() == paper["tldr"]
 
 
 def test_the_keyboard_reaches_the_box_and_walks_the_results(page, site_url):
@@ -347,3 +381,37 @@ def test_charts_read_in_light_and_dark_mode(browser, site_url, seeds_json, schem
     assert (page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)") == (
         scheme == "light")
     context.close()
+
+
+def _every_kind_of_page(seeds_json) -> list[str]:
+    papers = seeds_json["papers"]
+    paper = next(p for p in papers if p["organization"] and p["related"])
+    with_code = next(p for p in papers if p["code"])
+    day = next(d for d in seeds_json["dates"] if d["date"])
+    year, month, _ = day["date"].split("-")
+    topic = max(seeds_json["topics"], key=lambda t: len(t["papers"]))
+    week_year, week, _ = dt.date.fromisoformat(day["date"]).isocalendar()
+    organization = f"organizations/{slug(paper['organization'], 'organization')}/"
+    return ["", "dates/", f"dates/{year}/", f"dates/{year}/{month}/", day["url"], "dates/undated/", "weeks/",
+            f"weeks/{week_year}-W{week:02d}/", "topics/", topic["url"], paper["url"], with_code["url"],
+            "trending/", "organizations/", organization, "search/?q=retrieval", "watchlists/",
+            seeds_json["watchlists"][0]["url"], "quality/", "about/", "404.html"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_wcag_a_or_aa_violation_on_any_kind_of_page(browser, site_url, seeds_json, scheme):
+    assert AXE.exists(), "axe-core is missing: run `npm ci` (make lint does)"
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    for url in _every_kind_of_page(seeds_json):
+        page.goto(site_url + url)
+        page.wait_for_load_state("networkidle")
+        if url.startswith("search/"):
+            page.locator("#search-results .digest-result__snippet mark").first.wait_for(timeout=20_000)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        for violation in result["violations"]:
+            found[f"{url}: {violation['id']}"] = [node["target"] for node in violation["nodes"][:3]]
+    context.close()
+    assert found == {}

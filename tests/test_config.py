@@ -51,6 +51,19 @@ def load(tmp_path: Path, text: str) -> DigestConfig:
     ("related_papers: 99", "'related_papers' must be between 0 and 50, got 99"),
     ("feed_papers: 0", "'feed_papers' must be at least 1, got 0"),
     ("trending_papers: 0", "'trending_papers' must be at least 1, got 0"),
+    ("topics: {areas_from: 0}", "'topics.areas_from' must be at least 1, got 0"),
+    ("watchlists: {name: A}", "'watchlists' must be a list of watchlists, got {'name': 'A'}"),
+    ("watchlists: [{name: A}]", "'watchlists[1].include' must list at least one term"),
+    ("watchlists: [{name: A, include: []}]", "'watchlists[1].include' must list at least one term"),
+    ("watchlists: [{name: A, include: [x, '  ']}]",
+     "'watchlists[1].include[2]' must be a term (a word or phrase), got '  '"),
+    ("watchlists: [{name: A, include: [x], exclude: [7]}]",
+     "'watchlists[1].exclude[1]' must be a term (a word or phrase), got 7"),
+    ("watchlists: [{include: [x]}]", "'watchlists[1].name' is required"),
+    ("watchlists: [{name: A, include: x}, {name: a, include: y}]",
+     "'watchlists[2].name' gives the address watchlists/a/ that watchlist 1 has"),
+    ("watchlists: [{name: A, include: [x], topic: y}]", "'watchlists[1]' has an unknown key 'topic'"),
+    ("watchlists: [{name: A, include: [x], about: 3}]", "'watchlists[1].about' must be a string, got 3"),
 ])
 def test_each_bad_value_is_named_with_its_file_and_key(tmp_path, text, message):
     with pytest.raises(ConfigError) as caught:

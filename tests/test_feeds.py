@@ -59,7 +59,8 @@ def test_site_feed_lists_the_newest_papers_with_working_links(seeds_site, seeds_
     by_url = {LOCAL + p["url"]: p for p in seeds_json["papers"]}
     for entry in feed.entries:
         paper = by_url[entry.link]
-        assert entry.title == paper["title"] and entry.summary == paper["abstract"]
+        assert entry.title == paper["title"] and entry.content[0].value == paper["abstract"]
+        assert entry.summary == paper["tldr"] and paper["tldr"] in paper["abstract"]
         assert _site_file(seeds_site, entry.link, LOCAL).is_file()
     assert len({e.id for e in feed.entries}) == 50
 
@@ -113,10 +114,10 @@ def test_dump_text_reaches_a_feed_reader_as_written(hostile_site, hostile_json):
     titles = {p["title"] for p in hostile_json["papers"]}
     assert {e.title for e in feed.entries} == titles
     awkward = Paper(id="x", title="Control \x07 <b>bold</b> & [MASK]", abstract="P(y|x) \x00 <EOS>",
-                    sightings=[])
+                    sightings=[], tldr="P(y|x) \x00 <EOS>")
     text = atom_feed("T", [awkward], {}, lambda path: path, "index.md", "feed.xml", author="T")
     entry = _parse(text.encode()).entries[0]
     assert entry.title == "Control \ufffd <b>bold</b> & [MASK]" and entry.title_detail.type == "text/plain"
-    assert entry.summary == "P(y|x) \ufffd <EOS>"
+    assert entry.summary == "P(y|x) \ufffd <EOS>" and entry.content[0].value == "P(y|x) \ufffd <EOS>"
     item = json.loads(json_feed("T", [awkward], {}, lambda path: path, "index.md", "feed.json"))["items"][0]
     assert item["title"] == awkward.title

@@ -25,8 +25,8 @@ from .conftest import EXAMPLE_DUMPS, EXAMPLE_SITE_URL, HOSTILE_DUMPS, REPO, SEED
 
 pytestmark = pytest.mark.slow
 
-PAPER_KEYS = {"id", "title", "abstract", "url", "keywords", "topics", "related", "digest_dates", "published",
-              "authors_count", "upvotes", "organization", "sources"}
+PAPER_KEYS = {"id", "title", "abstract", "tldr", "code", "url", "keywords", "topics", "related", "digest_dates",
+              "published", "authors_count", "upvotes", "organization", "sources"}
 RAW_KEYS = {"title_raw", "abstract_raw"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -192,14 +192,14 @@ def test_every_date_page_is_linked_from_the_date_indexes(seeds_site, seeds_json)
             assert f"dates/{year}/{month}/" in linked_urls(seeds_site, f"dates/{year}/")
 
 
-def test_navigation_is_home_dates_topics_and_keeps_papers_out(seeds_site):
+def test_navigation_is_five_tabs_with_the_ways_to_browse_under_one_and_keeps_papers_out(seeds_site):
     html = (seeds_site / "index.html").read_text(encoding="utf-8")
     tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
-    assert tabs == ["Home", "Dates", "Topics", "Trending", "Organisations", "Search", "About", "Data quality"]
+    assert tabs == ["Today", "Browse", "Trending", "Search", "About"]
     primary = html.index("md-nav--primary")
     nav = html[primary: html.index("md-sidebar--secondary", primary)]
-    assert re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span[^>]*>\s*([^<]+?)\s*<', nav)[:3] == [
-        "Home", "Dates", "Topics"]
+    assert re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span[^>]*>\s*([^<]+?)\s*<', nav)[:7] == [
+        "Today", "Browse", "Dates", "Weeks", "Topics", "Watchlists", "Organisations"]
     assert "papers/" not in nav
 
 

@@ -82,19 +82,20 @@ def extract_keyphrases(papers: list[Paper], settings: KeyphraseSettings, cache_d
 
 
 class PhraseEmbedder:
-    """Unit embeddings of short phrases such as topic labels. Cached on disk, so the model is loaded
-    only when a phrase is new and a warm build never loads it."""
+    """Unit embeddings of short texts: topic labels (``phrases``), an abstract's sentences
+    (``sentences``). Cached on disk, each kind in its own store, so the model is loaded only when a text
+    is new and a warm build never loads it."""
 
-    def __init__(self, settings: KeyphraseSettings, cache_dir: Path) -> None:
+    def __init__(self, settings: KeyphraseSettings, cache_dir: Path, kind: str = "phrases") -> None:
         self.settings = settings
-        self.store = EmbeddingStore(cache_dir, settings.model, kind="phrases")
+        self.store = EmbeddingStore(cache_dir, settings.model, kind=kind)
 
     def __call__(self, phrases: Sequence[str]) -> np.ndarray:
         missing = sorted({p for p in phrases if self.store.get(p) is None})
         if missing:
             extractor = KeyphraseExtractor(self.settings)
             model = load_model(self.settings.model, extractor.device)
-            vectors = encode(model, missing, extractor.batch_size, progress=False)
+            vectors = encode(model, missing, extractor.batch_size, progress=len(missing) >= 2000)
             for phrase, vector in zip(missing, vectors, strict=True):
                 self.store.put(phrase, vector)
             self.store.save()

@@ -121,3 +121,17 @@ def upvote_history(points: list[tuple[dt.date, int]]) -> Markup:
         f'aria-label="Upvotes from {points[0][1]} to {points[-1][1]}">'
         f'<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="1.5"/>{dots}</svg>'
     )
+
+
+def sparkline(counts: list[int], label: str) -> Markup:
+    """A word-sized line of weekly counts, oldest first; ``label`` says what it shows to screen readers."""
+    width, height, pad = 80, 18, 2
+    peak = max(max(counts, default=0), 1)
+    step = (width - 2 * pad) / max(len(counts) - 1, 1)
+    line = " ".join(f"{pad + i * step:.1f},{height - pad - (height - 2 * pad) * n / peak:.1f}"
+                    for i, n in enumerate(counts))
+    return Markup(
+        f'<svg class="digest-sparkline" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-label="{escape(label)}">'
+        f'<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>'
+    )

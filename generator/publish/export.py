@@ -33,6 +33,10 @@ def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> 
             {"id": a.id, "label": a.label, "url": f"{url(PATHS.topics)}#area-{a.id}", "topics": a.topic_ids}
             for a in digest.areas
         ],
+        "watchlists": [
+            {"id": w.id, "name": w.name, "url": url(PATHS.watchlist(w.id)), "papers": w.paper_ids}
+            for w in digest.watchlists
+        ],
         "dates": [
             {"date": _iso(day), "url": url(PATHS.day(day)), "papers": sorted(p.id for p in days[day])}
             for day in sorted(days, key=lambda d: d or dt.date.max)
@@ -54,6 +58,8 @@ def _paper(paper: Paper, url: str, root: Path) -> dict:
         "title": paper.title,
         "abstract": paper.abstract,
         **raw,
+        "tldr": paper.tldr,
+        "code": paper.code,
         "url": url,
         "keywords": paper.keyphrases,
         "topics": paper.topics,

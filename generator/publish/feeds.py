@@ -1,6 +1,7 @@
 """Stage 7c (beside the pages): digest → feeds of the newest papers: the site's as Atom (RFC 4287) and
-JSON Feed 1.1, and one per topic as Atom (a JSON copy of each would add a fifth to the feeds' bytes for
-readers that all take Atom).
+JSON Feed 1.1, and one per topic and per watchlist as Atom (a JSON copy of each would add a fifth to the
+feeds' bytes for readers that all take Atom). An entry's summary is the paper's one-sentence summary;
+its content, the whole abstract.
 
 Links are absolute when MkDocs' ``site_url`` is set; otherwise relative to the feed's own address, which
 feed readers resolve as they do any relative link. Ids are ``urn:uuid`` names made from the paper id,
@@ -43,11 +44,12 @@ def feed_files(digest: Digest, title: str, size: int, site_url: str | None, use_
         PATHS.feed: atom_feed(name, newest, labels, link(PATHS.feed), home, PATHS.feed, title),
         PATHS.json_feed: json_feed(name, newest, labels, link(PATHS.json_feed), home, PATHS.json_feed),
     }
-    for topic in digest.topics:
-        page = PATHS.topic(topic.id)
+    lists = [(PATHS.topic(t.id), t.label, t.paper_ids) for t in digest.topics]
+    lists += [(PATHS.watchlist(w.id), w.name, w.paper_ids) for w in digest.watchlists]
+    for page, name, paper_ids in lists:
         path = PATHS.beside(page, ".xml")
-        members = newest_first(papers[i] for i in topic.paper_ids)[:size]
-        files[path] = atom_feed(f"{title}: {topic.label}", members, labels, link(path), page, path, title)
+        members = newest_first(papers[i] for i in paper_ids)[:size]
+        files[path] = atom_feed(f"{title}: {name}", members, labels, link(path), page, path, title)
     return files
 
 
@@ -72,8 +74,9 @@ def atom_feed(title: str, papers: list[Paper], labels: dict[str, str], link: Cal
         for topic_id in paper.topics:
             if topic_id in labels:
                 ET.SubElement(entry, "category", term=topic_id, label=_xml(labels[topic_id]))
-        summary = _text(entry, "summary", paper.abstract)
-        summary.set("type", "text")
+        if paper.tldr:
+            _text(entry, "summary", paper.tldr).set("type", "text")
+        _text(entry, "content", paper.abstract).set("type", "text")
     ET.indent(feed)
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -111,6 +114,8 @@ def json_feed(title: str, papers: list[Paper], labels: dict[str, str], link: Cal
     for paper in papers:
         item = {"id": _urn(f"paper/{paper.id}"), "url": link(PATHS.paper(paper.id)), "title": paper.title,
                 "content_text": paper.abstract, "date_modified": _timestamp(_updated(paper))}
+        if paper.tldr:
+            item["summary"] = paper.tldr
         if paper.published:
             item["date_published"] = _timestamp(paper.published)
         tags = [labels[t] for t in paper.topics if t in labels]

@@ -1,4 +1,4 @@
-"""How days and months are written on pages and in charts: one format each."""
+"""How days, weeks and months are written on pages and in charts: one format each."""
 
 from __future__ import annotations
 
@@ -18,3 +18,12 @@ def month_label(year: int, month: int) -> str:
 def short_month_label(year: int, month: int) -> str:
     """"Mar 2025", where room is short (chart axes)."""
     return dt.date(year, month, 1).strftime("%b %Y")
+
+
+def week_label(week: tuple[int, int]) -> str:
+    """An ISO week (year, number) as "Week 11 of 2024 (11–17 March)"."""
+    first = dt.date.fromisocalendar(week[0], week[1], 1)
+    last = first + dt.timedelta(days=6)
+    span = (f"{first.day}–{last.day} {last:%B}" if first.month == last.month
+            else f"{first.day} {first:%B} – {last.day} {last:%B}")
+    return f"Week {week[1]} of {week[0]} ({span})"

@@ -21,12 +21,21 @@ from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 from generator.analysis.topics import topic_for, topics_by_key
-from generator.analysis.trending import organization_slugs, papers_by_organization, trending
+from generator.analysis.trending import (
+    days_by_week,
+    iso_week,
+    organization_slugs,
+    papers_by_organization,
+    ranked_within,
+    rising_topics,
+    trending,
+    week_start,
+)
 from generator.config import DigestConfig
 from generator.ingest.text import display_segments
 from generator.project import templates_folder
-from generator.publish.charts import papers_per_day, papers_per_month, upvote_history
-from generator.publish.labels import format_day, month_label
+from generator.publish.charts import papers_per_day, papers_per_month, sparkline, upvote_history
+from generator.publish.labels import format_day, month_label, week_label
 from generator.publish.search import SEARCH_MODULES
 from generator.publish.search import layout as search_layout
 from generator.publish.urls import PATHS, page_url
@@ -34,6 +43,9 @@ from generator.records import Area, Digest, Paper, Topic, display_path, newest_f
 
 TEMPLATES_DIR = templates_folder()
 HOME_TOPIC_COUNT = 15
+BEST_OF_WEEK = 10
+"""Papers of this week's best on the home page, and of the top of the month on a month page."""
+RISING_TOPICS = 5
 PAPERS_PER_PAGE = 200
 """No page lists more papers than this: a larger topic continues on further pages, newest first."""
 UNDATED = "undated"
@@ -68,6 +80,7 @@ class _Renderer:
         self.env.filters["front_matter_title"] = front_matter_title
         self.env.filters["source"] = lambda path: display_path(path, root)
         self.env.filters["display_html"] = display_html
+        self.env.filters["link_label"] = link_label
         self.papers = {p.id: p for p in digest.papers}
         self.topics = {t.id: t for t in digest.topics}
         self.area_of = {topic_id: area for area in digest.areas for topic_id in area.topic_ids}
@@ -76,6 +89,7 @@ class _Renderer:
         self.months: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
         for day in sorted((d for d in self.days if d), reverse=True):
             self.months[day.year, day.month].append(day)
+        self.weeks = days_by_week([d for d in self.days if d])
         self.organizations = organization_slugs(digest.papers)
         self.env.filters["paper_by_id"] = self.papers.__getitem__
 
@@ -94,11 +108,14 @@ class _Renderer:
             yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper, sightings=sightings,
                                upvote_chart=upvote_history(upvotes))
         yield from self._date_pages()
+        yield from self._week_pages()
+        yield from self._watchlist_pages()
         ranked = trending(self.digest.papers, self.config.trending_papers)
         yield self._render(PATHS.trending, "trending.md.j2", overall=ranked.overall, by_day=ranked.by_day)
         yield from self._organization_pages()
         yield self._render(PATHS.search, "search.md.j2", layout=search_layout(len(self.digest.papers)),
                            topics=sorted(self.digest.topics, key=lambda t: t.label.lower()),
+                           watchlists=self.digest.watchlists,
                            search_modules=SEARCH_MODULES)
         if self.digest.report is not None:
             yield self._render(PATHS.quality, "quality.md.j2", report=self.digest.report,
@@ -109,14 +126,44 @@ class _Renderer:
         chart and feed, and older ones on further pages."""
         papers = self._newest_first(topic.paper_ids)
         first_seen = [d for p in papers if (d := next(iter(p.digest_dates), None))]
-        chunks = [papers[i:i + PAPERS_PER_PAGE] for i in range(0, len(papers), PAPERS_PER_PAGE)] or [[]]
         feeds = feed_links(f"{self.site_title}: {topic.label}", PATHS.beside(PATHS.topic(topic.id), ".xml"))
+        yield from self._paged(PATHS.topic, topic.id, "topic.md.j2", papers, feeds, topic=topic,
+                               area=self.area_of.get(topic.id), chart=papers_per_month(first_seen))
+
+    def _watchlist_pages(self):
+        yield self._render(PATHS.watchlists, "watchlists_index.md.j2", watchlists=self.digest.watchlists)
+        for watchlist in self.digest.watchlists:
+            feeds = feed_links(f"{self.site_title}: {watchlist.name}",
+                               PATHS.beside(PATHS.watchlist(watchlist.id), ".xml"))
+            yield from self._paged(PATHS.watchlist, watchlist.id, "watchlist.md.j2",
+                                   self._newest_first(watchlist.paper_ids), feeds, watchlist=watchlist)
+
+    def _paged(self, path: Callable[[str, int], str], key: str, template: str, papers: list[Paper],
+               feeds: list[dict[str, str]], chart: str = "", **context):
+        """A list of papers on pages of at most ``PAPERS_PER_PAGE``, newest first: the first page carries
+        the feed and the chart, further pages (``path(key, n)``) the older papers."""
+        chunks = [papers[i:i + PAPERS_PER_PAGE] for i in range(0, len(papers), PAPERS_PER_PAGE)] or [[]]
         for number, chunk in enumerate(chunks, start=1):
-            yield self._render(PATHS.topic(topic.id, number), "topic.md.j2", topic=topic, papers=chunk,
-                               area=self.area_of.get(topic.id),
-                               total=len(papers), page=number, pages=len(chunks),
-                               first=PAPERS_PER_PAGE * (number - 1) + 1, feeds=feeds if number == 1 else [],
-                               chart=papers_per_month(first_seen) if number == 1 else "")
+            yield self._render(path(key, number), template, papers=chunk, total=len(papers), page=number,
+                               pages=len(chunks), first=PAPERS_PER_PAGE * (number - 1) + 1,
+                               feeds=feeds if number == 1 else [], chart=chart if number == 1 else "",
+                               **context)
+
+    def _week_pages(self):
+        weeks = list(self.weeks)
+        index = []
+        for position, week in enumerate(weeks):
+            days = self.weeks[week]
+            ranked = ranked_within(self.digest.papers, days)
+            label = week_label(week)
+            best = ranked[0][0] if ranked and ranked[0][1] is not None else None
+            index.append((week, label, len(ranked), best))
+            yield self._render(PATHS.week(*week), "week.md.j2", title=label, ranked=ranked,
+                               days=sorted(days), first=week_start(week),
+                               last=week_start(week) + dt.timedelta(days=6),
+                               newer=weeks[position - 1] if position > 0 else None,
+                               older=weeks[position + 1] if position + 1 < len(weeks) else None)
+        yield self._render(PATHS.weeks, "weeks_index.md.j2", weeks=index)
 
     def _date_pages(self):
         for day, papers in self.days.items():
@@ -125,8 +172,10 @@ class _Renderer:
         years: dict[int, list[int]] = defaultdict(list)
         for year, month in self.months:
             years[year].append(month)
+            days = self.months[year, month]
             yield self._render(PATHS.month(year, month), "month.md.j2", year=year,
-                               month_name=month_label(year, month), days_in_month=self.months[year, month])
+                               month_name=month_label(year, month), days_in_month=days,
+                               top=ranked_within(self.digest.papers, set(days))[:BEST_OF_WEEK])
         for year, months in years.items():
             yield self._render(PATHS.year(year), "year.md.j2", year=year, months=months)
         counts = {day: len(papers) for day, papers in self.days.items() if day}
@@ -142,12 +191,23 @@ class _Renderer:
                                papers=self._newest_first([p.id for p in papers]))
 
     def _home(self) -> dict:
+        """The latest day's papers, this week's best and rising topics, then the largest topics."""
         dated = sorted(d for d in self.days if d)
         latest = dated[-1] if dated else None
         largest = sorted(self.digest.topics, key=lambda t: (-len(t.paper_ids), t.label.lower()))
+        week = iso_week(latest) if latest else None
+        rising = rising_topics(self.digest.papers, self.digest.topics, latest, RISING_TOPICS) if latest else []
         return {
             "latest": latest,
-            "latest_papers": sorted(self.days.get(latest, []), key=_by_title),
+            "latest_papers": ranked_within(self.digest.papers, {latest}) if latest else [],
+            "undated_papers": sorted(self.days.get(None, []), key=_by_title),
+            "week": week,
+            "week_label": week_label(week) if week else "",
+            "week_best": ranked_within(self.digest.papers, self.weeks[week])[:BEST_OF_WEEK] if week else [],
+            "rising": [{"topic": r.topic, "recent_share": r.recent_share, "earlier_share": r.earlier_share,
+                        "chart": sparkline(r.weekly, f"{r.topic.label}: papers per week over "
+                                                     f"{len(r.weekly)} weeks, {r.weekly[-1]} in the last")}
+                       for r in rising],
             "largest_topics": largest[:HOME_TOPIC_COUNT],
             "day_count": len(dated),
         }
@@ -216,6 +276,11 @@ def feed_links(title: str, atom: str, json_feed: str | None = None) -> list[dict
 def front_matter_title(text: str) -> Markup:
     """A YAML scalar holding the HTML-escaped text: the theme prints page titles without escaping."""
     return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
+
+
+def link_label(url: str) -> str:
+    """An address as a link's text: without its scheme and a trailing slash ("github.com/org/repo")."""
+    return url.split("://", 1)[-1].rstrip("/")
 
 
 def display_html(text: str) -> Markup:

@@ -7,9 +7,12 @@ Files, under ``search/``:
   postings (for each term and field, the papers and how often the term occurs) and nothing derived from
   them: a sixth of the bytes of lunr's serialised index. The page builds lunr's token set from the terms
   and each paper's vector, by lunr's formula, only when a query reaches it.
-- ``facets.json``, loaded at once: each paper's date, upvotes and topics, which filters and sorting need.
+- ``facets.json``, loaded at once: each paper's date, upvotes and topics, the papers with code and those
+  of each watchlist, which filters and sorting need.
 - ``papers/N.json``: titles and URLs, ``PAPERS_PER_SHARD`` papers a file, loaded for the results shown;
   a small digest has one such file, loaded at once.
+- ``summaries/N.json``: the papers' one-sentence summaries, split as the titles are, loaded for the
+  results shown: a result shows its summary until its snippet arrives.
 - ``abstracts/N.json``: abstract postings with lunr's scores, terms spread over files by a hash, so a
   query loads one small file per word.
 
@@ -62,8 +65,10 @@ def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str]:
     files = {"search/index.json": _dump(main_index(papers, labels))}
     per_file = papers_per_shard(len(papers))
     for start in range(0, len(papers), per_file):
-        shard = [[p.title, paper_urls[n]] for n, p in enumerate(papers[start:start + per_file], start)]
-        files[f"search/papers/{start // per_file}.json"] = _dump(shard)
+        chunk = papers[start:start + per_file]
+        files[f"search/papers/{start // per_file}.json"] = _dump(
+            [[p.title, paper_urls[n]] for n, p in enumerate(chunk, start)])
+        files[f"search/summaries/{start // per_file}.json"] = _dump([p.tldr for p in chunk])
     for number, postings in abstract_shards(papers).items():
         files[f"search/abstracts/{number}.json"] = _dump(postings)
     files["search/facets.json"] = _dump(facets(papers, digest))
@@ -112,9 +117,14 @@ def main_field_texts(title: str, keyphrases: list[str], topic_ids: list[str], to
 
 
 def facets(papers: list[Paper], digest: Digest) -> dict:
-    """Per paper: first digest date (YYYY-MM-DD or null), upvotes (or null), topic numbers."""
+    """Per paper: first digest date (YYYY-MM-DD or null), upvotes (or null), topic numbers; the numbers of
+    the papers with code, and of each watchlist's papers."""
     topic_numbers = {topic.id: n for n, topic in enumerate(digest.topics)}
+    numbers = {paper.id: n for n, paper in enumerate(papers)}
     return {
+        "code": [n for n, p in enumerate(papers) if p.code],
+        "watchlists": [{"id": w.id, "name": w.name, "papers": sorted(numbers[i] for i in w.paper_ids)}
+                       for w in digest.watchlists],
         "topic_ids": [topic.id for topic in digest.topics],
         "topics": [topic.label for topic in digest.topics],
         "dates": [_first_date(p) for p in papers],

@@ -22,12 +22,23 @@ class Paths:
     search: str = "search/index.md"
     trending: str = "trending/index.md"
     organizations: str = "organizations/index.md"
+    watchlists: str = "watchlists/index.md"
+    weeks: str = "weeks/index.md"
     feed: str = "feed.xml"
     json_feed: str = "feed.json"
 
     @staticmethod
     def organization(slug: str) -> str:
         return f"organizations/{slug}.md"
+
+    @staticmethod
+    def watchlist(slug: str, page: int = 1) -> str:
+        return f"watchlists/{slug}.md" if page == 1 else f"watchlists/{slug}/{page}.md"
+
+    @staticmethod
+    def week(year: int, week: int) -> str:
+        """An ISO week's page: ``weeks/2024-W11.md``."""
+        return f"weeks/{year:04d}-W{week:02d}.md"
 
     @staticmethod
     def beside(page: str, suffix: str) -> str:

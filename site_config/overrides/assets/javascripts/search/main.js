@@ -10,7 +10,7 @@ import { isPrefix, queryWords } from "./query.js";
 import { makeRenderer } from "./render.js";
 import { makeScorer } from "./scoring.js";
 import { makeLoader, shardOf } from "./shards.js";
-import { ordered, readState, writeState } from "./state.js";
+import { NAMES, ordered, readState, writeState } from "./state.js";
 
 const PAGE_SIZE = 20;
 const ABSTRACT_WEIGHT = 1;
@@ -105,7 +105,8 @@ function start(root) {
     return page.reduce((previous, hit, k) => previous.then(() => shards[k]).then((shard) => {
       if (current !== run) return;
       const [title, url] = shard[hit[0] % layout.papers_per_shard];
-      list.appendChild(renderer.resultItem(facets, hit[0], title, new URL(url, siteUrl)));
+      const summary = loader.summaryShard(hit[0]).then((s) => s[hit[0] % layout.papers_per_shard], () => "");
+      list.appendChild(renderer.resultItem(facets, hit[0], title, new URL(url, siteUrl), summary));
       if (first === 0 && k === 0) {
         performance.mark("digest-search:results");
         if (!prefetched && layout.prefetch) {
@@ -119,7 +120,9 @@ function start(root) {
   status.dataset.idle = status.textContent;
   form.addEventListener("submit", (event) => { event.preventDefault(); search(); });
   input.addEventListener("input", search);
-  for (const name of ["topic", "from", "to", "sort"]) form.elements[name].addEventListener("change", search);
+  for (const name of NAMES.slice(1)) {
+    if (form.elements[name]) form.elements[name].addEventListener("change", search);
+  }
   more.addEventListener("click", () => showMore(run));
   bindKeyboard(input, list);
   readState(form);

@@ -1,5 +1,5 @@
-/* Results as the reader sees them: title with the query's words marked, date, upvotes, topics, and a
- * snippet of the abstract from the paper's page. Dump text is only ever set as text, never parsed as
+/* Results as the reader sees them: title with the query's words marked, date, upvotes, topics, a code
+ * mark, and the paper's one-sentence summary until a snippet of the abstract arrives from its page. Dump text is only ever set as text, never parsed as
  * HTML. Paper pages for snippets are fetched two at a time, and none starts while a query's own files
  * load, so that those never wait behind them for a connection; a new query drops the pages that the
  * results it replaces were still waiting for. */
@@ -33,7 +33,7 @@ export function makeRenderer() {
     element.append(text.slice(last));
   }
 
-  function resultItem(facets, number, title, url) {
+  function resultItem(facets, number, title, url, summary) {
     const item = document.createElement("li");
     item.className = "digest-result";
     const link = document.createElement("a");
@@ -50,6 +50,12 @@ export function makeRenderer() {
       meta.append(time);
     }
     if (facets.upvotes[number] !== null) meta.append(" · ▲ " + facets.upvotes[number]);
+    if (hasCode(facets, number)) {
+      const code = document.createElement("span");
+      code.className = "digest-code";
+      code.textContent = "Code";
+      meta.append(" · ", code);
+    }
     for (const t of facets.paper_topics[number]) {
       const chip = document.createElement("span");
       chip.className = "digest-chip";
@@ -59,6 +65,7 @@ export function makeRenderer() {
     const snippet = document.createElement("p");
     snippet.className = "digest-result__snippet";
     item.append(link, meta, snippet);
+    summary.then((text) => { if (text && !snippet.dataset.loaded) fillMarked(snippet, text); });
     loadSnippet(url, snippet);
     return item;
   }
@@ -92,7 +99,11 @@ export function makeRenderer() {
         return abstract ? abstract.textContent.trim() : "";
       }).catch(() => ""));
     }
-    abstracts.get(url.href).then((text) => { if (text !== null) fillMarked(element, snippetOf(text)); });
+    abstracts.get(url.href).then((text) => {
+      if (!text) return;
+      element.dataset.loaded = "1";
+      fillMarked(element, snippetOf(text));
+    });
   }
 
   function snippetOf(text) {
@@ -117,4 +128,8 @@ export function makeRenderer() {
       nextPage();
     },
   };
+}
+
+function hasCode(facets, number) {
+  return facets.code.indexOf(number) >= 0;
 }

@@ -1,5 +1,5 @@
 /* The files of search/ beyond the index: abstract postings (one file per hash of a stem), paper titles
- * (a small digest's in one file) and facets, each fetched once. */
+ * and summaries (a small digest's in one file each) and facets, each fetched once. */
 
 export function makeLoader(dataUrl, layout) {
   const cache = new Map();
@@ -32,12 +32,17 @@ export function makeLoader(dataUrl, layout) {
     return fetchJson("papers/" + Math.floor(number / layout.papers_per_shard) + ".json");
   }
 
+  /* The one-sentence summaries of the same papers as paperShard(number): shown until a snippet loads. */
+  function summaryShard(number) {
+    return fetchJson("summaries/" + Math.floor(number / layout.papers_per_shard) + ".json");
+  }
+
   /* A small digest's abstract files, requested once the first results show, so no later query waits. */
   function prefetchAbstracts() {
     for (let n = 0; n < layout.abstract_shards; n++) fetchJson("abstracts/" + n + ".json");
   }
 
-  return { fetchJson, abstractScores, paperShard, prefetchAbstracts };
+  return { fetchJson, abstractScores, paperShard, summaryShard, prefetchAbstracts };
 }
 
 /* The abstract shard of a term: FNV-1a of its UTF-8 bytes, as generator/publish/search.py computes it. */

@@ -1,25 +1,32 @@
-/* The query and its filters live in the page's URL, so a search can be shared: ?q=…&topic=…&from=…. */
+/* The query and its filters live in the page's URL, so a search can be shared: ?q=…&topic=…&from=….
+ * "code" is a checkbox: present (code=1) when checked. */
 
-const NAMES = ["q", "topic", "from", "to", "sort"];
+export const NAMES = ["q", "topic", "watchlist", "code", "from", "to", "sort"];
 
 export function readState(form) {
   const params = new URLSearchParams(location.search);
   for (const name of NAMES) {
-    if (params.has(name) && form.elements[name]) form.elements[name].value = params.get(name);
+    const field = form.elements[name];
+    if (!field || !params.has(name)) continue;
+    if (field.type === "checkbox") field.checked = params.get(name) === "1";
+    else field.value = params.get(name);
   }
 }
 
 export function writeState(form) {
   const params = new URLSearchParams();
   for (const name of NAMES) {
-    const value = form.elements[name].value;
+    const field = form.elements[name];
+    if (!field) continue;
+    const value = field.type === "checkbox" ? (field.checked ? "1" : "") : field.value;
     if (value && !(name === "sort" && value === "relevance")) params.set(name, value);
   }
   const query = params.toString().replace(/%20/g, "+");
   history.replaceState(null, "", query ? "?" + query : location.pathname);
 }
 
-/* Hits that pass the topic and date filters, in the chosen order: relevance, newest or most upvoted. */
+/* Hits that pass the filters (topic, watchlist, code, dates), in the chosen order: relevance, newest or
+ * most upvoted. */
 export function ordered(form, facets, scores) {
   const sort = form.elements.sort.value, hits = [];
   scores.forEach((score, number) => { if (matches(form, facets, number)) hits.push([number, score]); });
@@ -39,7 +46,25 @@ export function ordered(form, facets, scores) {
 function matches(form, facets, number) {
   const topic = form.elements.topic.value, from = form.elements.from.value, to = form.elements.to.value;
   if (topic && facets.paper_topics[number].indexOf(facets.topic_ids.indexOf(topic)) < 0) return false;
+  if (form.elements.code && form.elements.code.checked && !inSorted(facets.code, number)) return false;
+  const watchlist = form.elements.watchlist ? form.elements.watchlist.value : "";
+  if (watchlist) {
+    const list = facets.watchlists.find((w) => w.id === watchlist);
+    if (!list || !inSorted(list.papers, number)) return false;
+  }
   const date = facets.dates[number];
   if ((from || to) && !date) return false;
   return !(from && date < from) && !(to && date > to);
+}
+
+/* Whether a sorted list of paper numbers holds one: binary search. */
+function inSorted(numbers, number) {
+  let low = 0, high = numbers.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (numbers[middle] === number) return true;
+    if (numbers[middle] < number) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
 }
