@@ -27,8 +27,8 @@ from generator.publish.pages import PATHS, TEMPLATES_DIR
 from generator.records import Digest
 
 log = get_plugin_logger("digest")
-IN_NAV = frozenset({PATHS.home, PATHS.topics, PATHS.dates, PATHS.weeks, PATHS.watchlists, PATHS.trending,
-                    PATHS.organizations, PATHS.search, PATHS.quality})
+IN_NAV = frozenset({PATHS.home, PATHS.reading_list, PATHS.for_you, PATHS.topics, PATHS.dates, PATHS.weeks,
+                    PATHS.watchlists, PATHS.trending, PATHS.organizations, PATHS.search, PATHS.quality})
 
 
 class GeneratedFile(File):

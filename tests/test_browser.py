@@ -395,7 +395,7 @@ def _every_kind_of_page(seeds_json) -> list[str]:
     return ["", "dates/", f"dates/{year}/", f"dates/{year}/{month}/", day["url"], "dates/undated/", "weeks/",
             f"weeks/{week_year}-W{week:02d}/", "topics/", topic["url"], paper["url"], with_code["url"],
             "trending/", "organizations/", organization, "search/?q=retrieval", "watchlists/",
-            seeds_json["watchlists"][0]["url"], "quality/", "about/", "404.html"]
+            seeds_json["watchlists"][0]["url"], "reading-list/", "for-you/", "quality/", "about/", "404.html"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -404,6 +404,7 @@ def test_axe_finds_no_wcag_a_or_aa_violation_on_any_kind_of_page(browser, site_u
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     found = {}
+    _save_two(page, site_url, seeds_json)
     for url in _every_kind_of_page(seeds_json):
         page.goto(site_url + url)
         page.wait_for_load_state("networkidle")
@@ -415,3 +416,131 @@ def test_axe_finds_no_wcag_a_or_aa_violation_on_any_kind_of_page(browser, site_u
             found[f"{url}: {violation['id']}"] = [node["target"] for node in violation["nodes"][:3]]
     context.close()
     assert found == {}
+
+
+def _by_url(seeds_json) -> dict[str, dict]:
+    return {p["url"]: p for p in seeds_json["papers"]}
+
+
+def _listed(page, selector: str, seeds_json) -> list[dict]:
+    by_url = _by_url(seeds_json)
+    hrefs = page.locator(selector).evaluate_all("links => links.map((link) => link.href)")
+    return [by_url[urlparse(href).path.lstrip("/")] for href in hrefs]
+
+
+def _save_two(page, site_url, seeds_json) -> list[dict]:
+    day = max((d for d in seeds_json["dates"] if d["date"]), key=lambda d: len(d["papers"]))
+    page.goto(site_url + day["url"])
+    saves = page.get_by_role("button", name="Save to reading list")
+    assert saves.count() == len(day["papers"])
+    for n in (0, 3):
+        saves.nth(n).click()
+        assert saves.nth(n).get_attribute("aria-pressed") == "true"
+    return _listed(page, 'li.digest-paper:has(button[aria-pressed="true"]) a.digest-paper__title', seeds_json)
+
+
+def test_saved_papers_persist_on_the_reading_list_and_remove_takes_one_off(page, site_url, seeds_json):
+    saved = _save_two(page, site_url, seeds_json)
+    assert len(saved) == 2
+    page.goto(site_url + "reading-list/")
+    page.reload()
+    items = page.locator("#digest-reading-list li.digest-paper")
+    items.first.wait_for()
+    assert {p["id"] for p in _listed(page, "#digest-reading-list a.digest-paper__title", seeds_json)} == {
+        p["id"] for p in saved}
+    assert all(p["tldr"] in page.locator("#digest-reading-list").text_content() for p in saved)
+    page.get_by_role("button", name="Remove").first.click()
+    assert items.count() == 1
+    page.reload()
+    items.first.wait_for()
+    assert items.count() == 1
+    assert page.foreign_requests == [] and page.dialogs == []
+
+
+def test_exports_hold_both_papers_and_a_json_export_restores_them_in_a_fresh_browser(browser, page, site_url,
+                                                                                     seeds_json, tmp_path):
+    saved = _save_two(page, site_url, seeds_json)
+    page.goto(site_url + "reading-list/")
+    page.locator("#digest-reading-list li.digest-paper").first.wait_for()
+    files = {}
+    for name in ("BibTeX", "JSON", "CSV"):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=f"Download {name}").click()
+        files[name] = tmp_path / download.value.suggested_filename
+        download.value.save_as(files[name])
+    bibtex = files["BibTeX"].read_text(encoding="utf-8")
+    assert bibtex.count("@misc{") == 2 and all(f"@misc{{{p['id']}," in bibtex for p in saved)
+    exported = json.loads(files["JSON"].read_text(encoding="utf-8"))
+    assert {p["id"]: p["title"] for p in exported["papers"]} == {p["id"]: p["title"] for p in saved}
+    assert all(p["saved"] for p in exported["papers"])
+    assert all(p["title"] in files["CSV"].read_text(encoding="utf-8") for p in saved)
+    fresh = browser.new_context()
+    other = fresh.new_page()
+    other.goto(site_url + "reading-list/")
+    assert other.locator("#digest-reading-list li.digest-paper").count() == 0
+    other.set_input_files("#digest-reading-list input[type=file]", files["JSON"])
+    other.locator("#digest-reading-list li.digest-paper").nth(1).wait_for()
+    assert {p["id"] for p in _listed(other, "#digest-reading-list a.digest-paper__title", seeds_json)} == {
+        p["id"] for p in saved}
+    fresh.close()
+
+
+def test_an_import_never_loses_a_saved_paper_nor_brings_a_foreign_link(page, site_url, seeds_json, tmp_path):
+    saved = _save_two(page, site_url, seeds_json)
+    other = next(p for p in seeds_json["papers"] if p["id"] not in {s["id"] for s in saved})
+    hostile = {"papers": [
+        {"id": other["id"], "title": other["title"], "url": other["url"], "saved": "2024-01-01"},
+        {"id": "evil", "title": "<img src=x onerror=alert(1)>", "url": "javascript:alert(1)"},
+    ]}
+    (tmp_path / "import.json").write_text(json.dumps(hostile), encoding="utf-8")
+    page.goto(site_url + "reading-list/")
+    page.set_input_files("#digest-reading-list input[type=file]", tmp_path / "import.json")
+    page.locator("#digest-reading-list li.digest-paper").nth(2).wait_for()
+    listed = _listed(page, "#digest-reading-list a.digest-paper__title", seeds_json)
+    assert {p["id"] for p in listed} == {p["id"] for p in saved} | {other["id"]}
+    assert page.dialogs == [] and "javascript:" not in page.content()
+
+
+def test_for_you_lists_papers_related_to_the_saved_ones_and_none_saved(page, site_url, seeds_json):
+    saved = _save_two(page, site_url, seeds_json)
+    page.goto(site_url + "for-you/")
+    status = "document.querySelector('#digest-for-you [role=status]').textContent"
+    page.wait_for_function(f"{status}.includes('related')")
+    suggested = _listed(page, "#digest-for-you a.digest-paper__title", seeds_json)
+    related = {r for p in saved for r in p["related"]}
+    assert len(suggested) >= 3
+    assert all(p["id"] in related for p in suggested)
+    assert not {p["id"] for p in suggested} & {p["id"] for p in saved}
+    assert page.foreign_requests == []
+
+
+def test_opened_papers_count_as_read_and_hide_read_is_remembered(page, site_url, seeds_json):
+    day = max((d for d in seeds_json["dates"] if d["date"]), key=lambda d: len(d["papers"]))
+    opened = _by_url(seeds_json)[f"papers/{day['papers'][0]}/"]
+    page.goto(site_url + opened["url"])
+    page.goto(site_url + day["url"])
+    item = page.locator(f'li.digest-paper:has(a[href$="papers/{opened["id"]}/"])')
+    assert item.locator(".digest-read-mark").count() == 1
+    page.get_by_role("button", name="Hide read").click()
+    assert item.is_hidden()
+    page.reload()
+    assert page.get_by_role("button", name="Hide read").get_attribute("aria-pressed") == "true"
+    assert item.is_hidden() and page.locator("li.digest-paper:visible").count() == len(day["papers"]) - 1
+
+
+def test_search_results_and_paper_pages_have_a_save_button(page, site_url, seeds_json):
+    page.goto(site_url + "search/?q=retrieval")
+    page.locator("#search-results li .digest-save").first.wait_for(timeout=20_000)
+    page.locator("#search-results li").first.get_by_role("button", name="Save to reading list").click()
+    paper = next(p for p in seeds_json["papers"] if p["related"])
+    page.goto(site_url + paper["url"])
+    page.get_by_role("button", name="Save to reading list").click()
+    page.goto(site_url + "reading-list/")
+    page.locator("#digest-reading-list li.digest-paper").nth(1).wait_for()
+    listed = _listed(page, "#digest-reading-list a.digest-paper__title", seeds_json)
+    assert paper["id"] in {p["id"] for p in listed}
+
+
+def test_the_reading_list_adds_little_to_a_page(seeds_site):
+    scripts = list((seeds_site / "assets" / "javascripts" / "reading").glob("*.js"))
+    assert scripts and sum(f.stat().st_size for f in scripts) < 50_000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from generator.analysis import related as related_module
@@ -57,7 +59,9 @@ def test_every_paper_page_lists_its_related_papers(seeds_site, seeds_json):
     paper = next(p for p in seeds_json["papers"] if p["title"].startswith("NV-Embed"))
     html = (seeds_site / paper["url"] / "index.html").read_text(encoding="utf-8")
     section = html[html.index('id="related"'):html.index('id="provenance"')]
-    positions = [section.index(f'<li><a href="../{pid}/">') for pid in paper["related"]]
+    positions = [section.index(f'><a href="../{pid}/">') for pid in paper["related"]]
     assert positions == sorted(positions), "nearest first"
+    closeness = [float(c) for c in re.findall(r'<li data-closeness="([^"]+)"', section)]
+    assert len(closeness) == 5 and closeness == sorted(closeness, reverse=True) and 0 < closeness[-1] <= 1
     related_titles = " ".join(papers[pid]["title"].lower() for pid in paper["related"])
     assert "embed" in related_titles, "an embedding model's neighbours include embedding papers"

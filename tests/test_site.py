@@ -198,8 +198,8 @@ def test_navigation_is_five_tabs_with_the_ways_to_browse_under_one_and_keeps_pap
     assert tabs == ["Today", "Browse", "Trending", "Search", "About"]
     primary = html.index("md-nav--primary")
     nav = html[primary: html.index("md-sidebar--secondary", primary)]
-    assert re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span[^>]*>\s*([^<]+?)\s*<', nav)[:7] == [
-        "Today", "Browse", "Dates", "Weeks", "Topics", "Watchlists", "Organisations"]
+    assert re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span[^>]*>\s*([^<]+?)\s*<', nav)[:9] == [
+        "Today", "Latest", "Reading list", "For you", "Browse", "Dates", "Weeks", "Topics", "Watchlists"]
     assert "papers/" not in nav
 
 
@@ -349,7 +349,7 @@ def test_generated_pages_are_sent_without_indentation_and_hand_written_ones_as_r
     paper = next((example_site / "papers").glob("*/index.html")).read_text(encoding="utf-8")
     outside_scripts = re.sub(r"<script\b.*?</script>", "<script/>", paper, flags=re.S)
     assert not re.search(r"[ \t\n\r\f]{2}", outside_scripts)
-    assert '<h1 class="digest-title">' in paper
+    assert '<h1 class="digest-title" data-paper="' in paper
     about = (example_site / "about" / "index.html").read_text(encoding="utf-8")
     assert "\n  " in about
 

@@ -106,10 +106,12 @@ class _Renderer:
             sightings = sorted(paper.sightings, key=lambda s: (s.digest_date or dt.date.max, s.path, s.line))
             upvotes = [(s.digest_date, s.upvotes) for s in sightings if s.digest_date and s.upvotes is not None]
             yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper, sightings=sightings,
-                               upvote_chart=upvote_history(upvotes))
+                               upvote_chart=upvote_history(upvotes), closeness=self._closeness(paper))
         yield from self._date_pages()
         yield from self._week_pages()
         yield from self._watchlist_pages()
+        yield self._render(PATHS.reading_list, "reading_list.md.j2")
+        yield self._render(PATHS.for_you, "for_you.md.j2")
         ranked = trending(self.digest.papers, self.config.trending_papers)
         yield self._render(PATHS.trending, "trending.md.j2", overall=ranked.overall, by_day=ranked.by_day)
         yield from self._organization_pages()
@@ -120,6 +122,14 @@ class _Renderer:
         if self.digest.report is not None:
             yield self._render(PATHS.quality, "quality.md.j2", report=self.digest.report,
                                max_problems=MAX_LISTED_PROBLEMS)
+
+    def _closeness(self, paper: Paper) -> list[str]:
+        """The cosine of the paper to each of its related papers, to two decimals (the for-you page of the
+        reading list weighs suggestions by it)."""
+        vectors = self.digest.embeddings
+        if paper.id not in vectors:
+            return ["" for _ in paper.related]
+        return [f"{float(vectors[paper.id] @ vectors[other]):.2f}" for other in paper.related]
 
     def _topic_pages(self, topic: Topic):
         """A topic's pages: its newest ``PAPERS_PER_PAGE`` papers on the first, with the topic's facts,

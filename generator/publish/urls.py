@@ -24,6 +24,8 @@ class Paths:
     organizations: str = "organizations/index.md"
     watchlists: str = "watchlists/index.md"
     weeks: str = "weeks/index.md"
+    reading_list: str = "reading-list/index.md"
+    for_you: str = "for-you/index.md"
     feed: str = "feed.xml"
     json_feed: str = "feed.json"
 

@@ -65,7 +65,10 @@ export function makeRenderer() {
     const snippet = document.createElement("p");
     snippet.className = "digest-result__snippet";
     item.append(link, meta, snippet);
-    summary.then((text) => { if (text && !snippet.dataset.loaded) fillMarked(snippet, text); });
+    summary.then((text) => {
+      item.dataset.tldr = text || "";
+      if (text && !snippet.dataset.loaded) fillMarked(snippet, text);
+    });
     loadSnippet(url, snippet);
     return item;
   }

@@ -1,0 +1,210 @@
+/* The reading-list page (reading-list/: the saved papers, newest saved first, with Remove, exports to
+ * BibTeX, JSON and CSV, and import of a JSON export) and the for-you page (for-you/: papers related to
+ * the saved ones, read from the saved papers' own pages). */
+
+import { paperId } from "./store.js";
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const FOR_YOU_SIZE = 30;
+
+export function startLibrary(store, root, decorate) {
+  const list = document.getElementById("digest-reading-list");
+  if (list) readingList(store, root, list, decorate);
+  const forYou = document.getElementById("digest-for-you");
+  if (forYou) forYouPage(store, root, forYou, decorate);
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function savedNewestFirst(store) {
+  const saved = store.load().saved;
+  return Object.keys(saved).map((id) => [id, saved[id]])
+    .sort((a, b) => (a[1].saved < b[1].saved ? 1 : a[1].saved > b[1].saved ? -1 : a[0] < b[0] ? -1 : 1));
+}
+
+function paperItem(root, id, paper) {
+  const item = element("li", "digest-paper");
+  const link = element("a", "digest-paper__title", paper.title);
+  link.href = new URL(paper.url, root).href;
+  item.append(link);
+  if (paper.tldr) item.append(element("span", "digest-paper__tldr", paper.tldr));
+  if (paper.date) {
+    const facts = element("span", "digest-paper__facts");
+    const time = element("time", "", paper.date);
+    time.dateTime = paper.date;
+    facts.append(time);
+    item.append(facts);
+  }
+  if (paper.topics && paper.topics.length) {
+    const topics = element("span", "digest-paper__topics");
+    for (const [label, url] of paper.topics) {
+      const chip = element(url ? "a" : "span", "digest-chip", label);
+      if (url) chip.href = new URL(url, root).href;
+      topics.append(chip);
+    }
+    item.append(topics);
+  }
+  item.dataset.date = paper.date || "";
+  return item;
+}
+
+function readingList(store, root, container, decorate) {
+  const items = container.querySelector("ol");
+  const status = container.querySelector("[role=status]");
+
+  function draw() {
+    const saved = savedNewestFirst(store);
+    items.replaceChildren();
+    for (const [id, paper] of saved) {
+      const item = paperItem(root, id, paper);
+      items.append(item);
+      decorate(item);
+      const remove = element("button", "digest-save", "Remove");
+      remove.type = "button";
+      remove.setAttribute("aria-label", "Remove from reading list: " + paper.title);
+      remove.addEventListener("click", () => store.remove(id));
+      item.querySelector(".digest-save").replaceWith(remove);
+    }
+    status.textContent = saved.length === 0 ? "No paper saved yet: press Save beside any paper." :
+      saved.length === 1 ? "1 paper saved in this browser." : saved.length + " papers saved in this browser.";
+  }
+
+  container.querySelector("[data-export=bibtex]").addEventListener("click", () =>
+    download("reading-list.bib", "application/x-bibtex", bibtex(savedNewestFirst(store), root)));
+  container.querySelector("[data-export=json]").addEventListener("click", () =>
+    download("reading-list.json", "application/json", JSON.stringify(exported(store, root), null, 1) + "\n"));
+  container.querySelector("[data-export=csv]").addEventListener("click", () =>
+    download("reading-list.csv", "text/csv", csv(savedNewestFirst(store), store, root)));
+  const input = container.querySelector("input[type=file]");
+  input.addEventListener("change", () => {
+    const file = input.files[0];
+    if (!file) return;
+    file.text().then((text) => {
+      const added = store.merge(JSON.parse(text));
+      status.textContent = "Imported: " + added + " new paper" + (added === 1 ? "" : "s") + ".";
+    }).catch((error) => { status.textContent = "Not a reading-list export: " + error.message; });
+    input.value = "";
+  });
+  window.addEventListener("digest:reading-list", draw);
+  window.addEventListener("storage", draw);
+  draw();
+}
+
+/* The saved papers with their read marks; ``url`` is from the site root (an import on this site, under
+ * any address, reads it), ``link`` the full address for people. */
+function exported(store, root) {
+  const data = store.load();
+  return {
+    format: "paper-digest reading list", version: 1, exported: new Date().toISOString(),
+    papers: savedNewestFirst(store).map(([id, paper]) => ({
+      id, ...paper, link: new URL(paper.url, root).href, read: data.read[id] || null,
+    })),
+  };
+}
+
+function download(name, type, text) {
+  const link = element("a");
+  link.href = URL.createObjectURL(new Blob([text], { type }));
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+/* As the site's own BibTeX exports: @misc keyed by paper id, the title in double braces with TeX's
+ * special characters escaped, date, year and month, and the page's address. */
+function bibtex(saved, root) {
+  const escapeTex = (text) => text.replace(/[\\{}%&#$_^~]/g, (c) =>
+    ({ "\\": "\\textbackslash{}", "^": "\\^{}", "~": "\\~{}" })[c] || "\\" + c);
+  return saved.map(([id, paper]) => {
+    const fields = [["title", "{" + escapeTex(paper.title) + "}"]];
+    if (paper.date) {
+      const [year, month] = paper.date.split("-");
+      fields.push(["date", paper.date], ["year", year], ["month", MONTHS[Number(month) - 1]]);
+    }
+    fields.push(["url", new URL(paper.url, root).href]);
+    return "@misc{" + id + ",\n" + fields.map(([k, v]) => "  " + k + " = {" + v + "}").join(",\n") + "\n}\n";
+  }).join("\n");
+}
+
+function csv(saved, store, root) {
+  const read = store.load().read;
+  const cell = (text) => {
+    const value = /^[=+\-@\t\r]/.test(text) ? "'" + text : text;
+    return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
+  };
+  const rows = [["title", "date", "link", "saved", "read"]];
+  for (const [id, paper] of saved) {
+    rows.push([paper.title, paper.date || "", new URL(paper.url, root).href, paper.saved, read[id] || ""]);
+  }
+  return rows.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+}
+
+/* Papers related to the saved ones: each saved paper's page lists its nearest papers with their
+ * closeness; a paper scores by how many saved papers point at it, then by how close, then newest. */
+function forYouPage(store, root, container, decorate) {
+  const items = container.querySelector("ol");
+  const status = container.querySelector("[role=status]");
+  const data = store.load();
+  const saved = Object.keys(data.saved);
+  if (!saved.length) {
+    status.textContent = "Save papers first: this page suggests papers related to those you saved.";
+    return;
+  }
+  status.textContent = "Reading the pages of " + saved.length + " saved papers…";
+  Promise.all(saved.map((id) => fetch(new URL(data.saved[id].url, root))
+    .then((response) => (response.ok ? response.text() : ""))
+    .catch(() => "")
+    .then((html) => [id, html])))
+    .then((pages) => {
+      const found = new Map();
+      for (const [from, html] of pages) {
+        const page = new DOMParser().parseFromString(html, "text/html");
+        for (const li of page.querySelectorAll(".digest-related li")) {
+          const link = li.querySelector("a");
+          const id = link && paperId(new URL(link.getAttribute("href"), new URL(data.saved[from].url, root)).href);
+          if (!id || id in data.saved || id in data.read) continue;
+          const entry = found.get(id) || { id, title: link.textContent, count: 0, closeness: 0, from: [],
+            url: new URL(link.getAttribute("href"), new URL(data.saved[from].url, root)).href,
+            date: (li.querySelector("time") || {}).dateTime || "" };
+          entry.count += 1;
+          entry.closeness += Number(li.dataset.closeness || 0);
+          entry.from.push(from);
+          found.set(id, entry);
+        }
+      }
+      const ranked = [...found.values()].sort((a, b) => b.count - a.count || b.closeness - a.closeness ||
+        (a.date < b.date ? 1 : a.date > b.date ? -1 : 0) || (a.id < b.id ? -1 : 1)).slice(0, FOR_YOU_SIZE);
+      items.replaceChildren(...ranked.map((entry) => forYouItem(entry, data, root)));
+      items.querySelectorAll("li").forEach(decorate);
+      status.textContent = ranked.length ? ranked.length + " papers related to your " + saved.length +
+        " saved papers, those related to most of them first." : "No related paper that you have not saved or read.";
+    });
+}
+
+function forYouItem(entry, data, root) {
+  const item = element("li", "digest-paper");
+  const link = element("a", "digest-paper__title", entry.title);
+  link.href = entry.url;
+  const facts = element("span", "digest-paper__facts");
+  if (entry.date) {
+    const time = element("time", "", entry.date);
+    time.dateTime = entry.date;
+    facts.append(time, " · ");
+  }
+  facts.append("related to ");
+  entry.from.forEach((from, k) => {
+    const source = element("a", "", data.saved[from].title);
+    source.href = new URL(data.saved[from].url, root).href;
+    facts.append(k ? ", " : "", source);
+  });
+  item.append(link, facts);
+  item.dataset.date = entry.date;
+  return item;
+}
