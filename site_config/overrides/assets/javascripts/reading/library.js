@@ -2,6 +2,7 @@
  * BibTeX, JSON and CSV, and import of a JSON export) and the for-you page (for-you/: papers related to
  * the saved ones, read from the saved papers' own pages). */
 
+import { smallButton } from "./buttons.js";
 import { paperId } from "./store.js";
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -64,10 +65,8 @@ function readingList(store, root, container, decorate) {
       const item = paperItem(root, id, paper);
       items.append(item);
       decorate(item);
-      const remove = element("button", "digest-save", "Remove");
-      remove.type = "button";
+      const remove = smallButton("Remove", () => store.remove(id));
       remove.setAttribute("aria-label", "Remove from reading list: " + paper.title);
-      remove.addEventListener("click", () => store.remove(id));
       item.querySelector(".digest-save").replaceWith(remove);
     }
     status.textContent = saved.length === 0 ? "No paper saved yet: press Save beside any paper." :

@@ -3,6 +3,7 @@
  * papers ("Hide read", remembered). The reading-list and for-you pages are drawn by library.js. All of
  * it lives in this browser's localStorage (store.js); dump text is only ever set as text. */
 
+import { actionBar, smallButton } from "./buttons.js";
 import { fromRoot, makeStore, paperId, siteRoot } from "./store.js";
 import { startLibrary } from "./library.js";
 
@@ -14,16 +15,11 @@ const store = makeStore(root);
 const buttons = new Map();
 
 function saveButton(id, describe) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "digest-save";
-  button.textContent = "Save";
-  button.setAttribute("aria-label", "Save to reading list");
-  button.setAttribute("aria-pressed", String(store.isSaved(id)));
-  button.addEventListener("click", () => {
+  const button = smallButton("Save", () => {
     if (store.isSaved(id)) store.remove(id);
     else store.add(id, describe());
-  });
+  }, store.isSaved(id));
+  button.setAttribute("aria-label", "Save to reading list");
   if (!buttons.has(id)) buttons.set(id, []);
   buttons.get(id).push(button);
   return button;
@@ -80,32 +76,17 @@ function paperPage(heading) {
       fromRoot(chip.href, root)]),
     tldr: description ? description.content : "",
   });
-  const actions = document.createElement("p");
-  actions.className = "digest-actions";
-  const unread = document.createElement("button");
-  unread.type = "button";
-  unread.className = "digest-save";
-  unread.textContent = "Mark unread";
-  unread.addEventListener("click", () => {
+  const unread = smallButton("Mark unread", () => {
     if (store.isRead(id)) store.markUnread(id);
     else store.markRead(id);
     unread.textContent = store.isRead(id) ? "Mark unread" : "Mark read";
   });
-  actions.append(saveButton(id, describe), " ", unread);
-  heading.after(actions);
+  heading.after(actionBar(saveButton(id, describe), " ", unread));
 }
 
 function hideReadToggle(firstList) {
-  const bar = document.createElement("p");
-  bar.className = "digest-actions";
-  const toggle = document.createElement("button");
-  toggle.type = "button";
-  toggle.className = "digest-save";
-  toggle.textContent = "Hide read";
-  toggle.setAttribute("aria-pressed", String(store.load().hideRead));
-  toggle.addEventListener("click", () => store.setHideRead(!store.load().hideRead));
-  bar.append(toggle);
-  firstList.before(bar);
+  const toggle = smallButton("Hide read", () => store.setHideRead(!store.load().hideRead), store.load().hideRead);
+  firstList.before(actionBar(toggle));
   return toggle;
 }
 
