@@ -1,9 +1,11 @@
-"""Search speed in a real browser: the digest's prebuilt index against Material's built-in search.
+"""Search in a real browser: the digest's prebuilt index against Material's built-in search and Pagefind.
 
 For the seeds (605 papers) and synthetic digests of 5,000 and 20,000 papers (bench/corpus.py), the same
-papers are built twice, as the digest builds them and with Material's built-in search instead (its
-plugin on, its own header), served with gzip as GitHub Pages serves them, and opened in headless
-Chromium with an empty cache:
+papers are built as the digest builds them and with Material's built-in search instead (its plugin on,
+its own header); Pagefind (``pip install -e .[bench]``: ``pagefind[extended]``, binary included) indexes
+the digest's built paper pages (their article) and is queried from a bare page that calls its JS API
+and shows its top ten, the lightest page Pagefind allows. Each is served with gzip as GitHub Pages serves
+it and opened in headless Chromium with an empty cache:
 
 - bytes transferred before the first result (compressed bodies and headers, workers included),
 - time from navigation start to the first result on screen, for a query given in the URL
@@ -15,6 +17,12 @@ server, which a reader's running browser does not pay). Times come from five mor
 listener on their requests; the first result is the median run's, later queries count all runs.
 
     .venv/bin/python bench/search.py [N ...]     (default: 605 5000 20000; 605 means the seeds)
+    .venv/bin/python bench/search.py --relevance (known-item search on the seeds and on Inspec)
+
+Relevance: for 300 papers of the seeds (drawn with a fixed seed), the query is the paper's first
+keyphrase of two or three words (else the first three words of its title); for 300 Inspec abstracts
+(bench/data/inspec-dev, built as a digest of their own), the first human-assigned keyphrase of two or
+three words. Each engine gets the query typed into its search page; MRR@10 and hits@10 of the paper.
 
 Sites are kept under .cache/bench-search/N/ENGINE/ (delete them after a change to the search). The
 synthetic corpora and keyphrase caches are those of bench/build.py (.cache/bench-scale/N/): run that
@@ -29,12 +37,16 @@ import gzip
 import multiprocessing
 import os
 import platform
+import random
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -44,11 +56,14 @@ import yaml  # noqa: E402
 from corpus import write_corpus  # noqa: E402
 from mkdocs.utils.yaml import yaml_load  # noqa: E402
 
-from bench.examples import SEED_DEFAULT_YEAR, SEEDS  # noqa: E402
+from bench.examples import INSPEC, SEED_DEFAULT_YEAR, SEEDS  # noqa: E402
+from generator.analysis.keyphrases import text_file_document  # noqa: E402
 from generator.cli import build_site  # noqa: E402
 from generator.project import new_project  # noqa: E402
 
 WORK = REPO / ".cache" / "bench-search"
+INSPEC_COUNT = 941
+"""The Inspec dev set's abstracts, built as a digest for the relevance test."""
 FIRST_QUERY = "mixture of experts"
 LATER_QUERIES = ["retrieval augmented generation", "video diffusion", "speech recognition",
                  "reinforcement learning", "neural network control", "large language models"]
@@ -59,9 +74,63 @@ COMPRESSED = (".html", ".json", ".js", ".css", ".svg", ".xml")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 ENGINES = {
-    "digest": {"path": "search/?q={q}", "result": "#search-results a", "input": "input[name=q]"},
-    "material": {"path": "?q={q}", "result": ".md-search-result__item", "input": "input.md-search__input"},
+    "digest": {"path": "search/?q={q}", "result": "#search-results a", "input": "input[name=q]",
+               "links": "#search-results a.digest-result__title"},
+    "material": {"path": "?q={q}", "result": ".md-search-result__item", "input": "input.md-search__input",
+                 "links": ".md-search-result__item > a"},
+    "pagefind": {"path": "pagefind-search.html?q={q}", "result": ".pf-result", "input": "input#q",
+                 "links": ".pf-result a"},
 }
+PAGEFIND_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Search</title></head><body>
+<input id="q" type="search" aria-label="Search papers"><ol id="results"></ol>
+<script type="module">
+const pagefind = await import("./pagefind/pagefind.js");
+const input = document.getElementById("q"), list = document.getElementById("results");
+let run = 0;
+async function search() {
+  const current = ++run;
+  const found = await pagefind.search(input.value);
+  if (current !== run || !found) return;
+  const top = await Promise.all(found.results.slice(0, 10).map((result) => result.data()));
+  if (current !== run) return;
+  list.replaceChildren(...top.map((data) => {
+    const item = document.createElement("li"), link = document.createElement("a");
+    item.className = "pf-result";
+    link.href = data.url;
+    link.textContent = data.meta.title;
+    item.append(link);
+    return item;
+  }));
+}
+input.addEventListener("input", search);
+const query = new URLSearchParams(location.search).get("q");
+if (query) { input.value = query; search(); }
+</script></body></html>
+"""
+"""A bare page that calls Pagefind's JS API and shows its top ten: no theme, the lightest page it allows."""
+RELEVANCE_QUERIES = 300
+TOP = 10
+NEXT_RESULTS = """async ([input, links, query, timeout]) => {
+  const read = () => [...document.querySelectorAll(links)].slice(0, 10).map((a) => a.href);
+  const before = JSON.stringify(read());
+  const field = document.querySelector(input);
+  field.value = query;
+  field.dispatchEvent(new Event("input", {bubbles: true}));
+  field.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true, key: "a"}));
+  const start = performance.now();
+  let last = before, stable = 0;
+  while (performance.now() - start < timeout) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = JSON.stringify(read());
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+    if (now !== before && stable >= 4) break;
+  }
+  return read();
+}"""
+"""Types a query and returns the top ten links once they have changed and held still for 200 ms (or
+whatever shows after ``timeout`` ms: no result is a result)."""
 
 WATCH = """
 window.__firstResult = null;
@@ -96,13 +165,17 @@ def build(count: int, engine: str) -> Path:
     site = folder / "site"
     if (site / "index.html").exists():
         return site
-    if count == 605:
+    if count == INSPEC_COUNT:
+        dumps, cache, settings = [str(inspec_dump(folder))], REPO / ".cache" / "bench", {}
+    elif count == 605:
         dumps, cache, settings = [str(SEEDS)], REPO / ".cache" / "digest", {"default_year": SEED_DEFAULT_YEAR}
     else:
         scale = REPO / ".cache" / "bench-scale" / str(count)
         if not (scale / "dumps").exists():
             write_corpus(count, scale / "dumps")
         dumps, cache, settings = [str(scale / "dumps")], scale / "cache", {}
+    if engine == "pagefind":
+        return pagefind_site(build(count, "digest"), site)
     shutil.rmtree(folder / "project", ignore_errors=True)
     config_file = new_project(folder / "project", {"cache_dir": str(cache), "dumps": dumps, **settings})
     if engine == "material":
@@ -117,6 +190,38 @@ def build(count: int, engine: str) -> Path:
         mkdocs["plugins"].insert(0, "search")
         config_file.write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")
     return build_site(config_file, out=site)
+
+
+def pagefind_site(digest_site: Path, site: Path) -> Path:
+    """The digest's site with a Pagefind index of its paper pages (their article) and a bare search page."""
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(digest_site, site)
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--glob", "papers/**/*.html",
+                    "--root-selector", "article", "--output-subdir", "pagefind", "--quiet"], check=True)
+    (site / "pagefind-search.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
+    return site
+
+
+def inspec_dump(folder: Path) -> Path:
+    """Inspec's dev abstracts as one dump of alternating title and abstract lines (first sentence, title)."""
+    lines = []
+    for path in inspec_docs():
+        title, abstract = inspec_paper(path)
+        lines += [title, abstract]
+    dump = folder / "dumps" / "inspec.txt"
+    dump.parent.mkdir(parents=True, exist_ok=True)
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dump
+
+
+def inspec_docs() -> list[Path]:
+    return sorted((INSPEC / "docs").glob("*.txt"), key=lambda p: int(p.stem))
+
+
+def inspec_paper(path: Path) -> tuple[str, str]:
+    document = text_file_document(path.read_text(encoding="utf-8", errors="replace"))
+    title, _, abstract = document.partition(". ")
+    return " ".join(title.split()), " ".join(abstract.split())
 
 
 class GzipHandler(SimpleHTTPRequestHandler):
@@ -211,9 +316,74 @@ def transferred_before_first_result(browser, base: str, engine: str) -> int:
     return transferred
 
 
+def known_items(site: Path, count: int) -> list[tuple[str, str]]:
+    """(query, URL of the paper it should find) for ``RELEVANCE_QUERIES`` papers of the site."""
+    import json
+
+    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    if count == INSPEC_COUNT:
+        by_title = {p["title"]: p for p in papers}
+        keys = {}
+        for path in inspec_docs():
+            title, _ = inspec_paper(path)
+            found = [k.strip() for k in (INSPEC / "keys" / f"{path.stem}.key").read_text(
+                encoding="utf-8", errors="replace").splitlines() if 2 <= len(k.split()) <= 3]
+            if title in by_title and found:
+                keys[by_title[title]["url"]] = found[0]
+        pairs = [(query, url) for url, query in sorted(keys.items())]
+    else:
+        pairs = [(_query_of(p), p["url"]) for p in sorted(papers, key=lambda p: p["id"])]
+    random.Random(11).shuffle(pairs)
+    return pairs[:RELEVANCE_QUERIES]
+
+
+def _query_of(paper: dict) -> str:
+    phrase = next((k for k in paper["keywords"] if 2 <= len(k.split()) <= 3), None)
+    return phrase or " ".join(re.findall(r"[\w-]+", paper["title"])[:3])
+
+
+def relevance(browser, base: str, engine: str, items: list[tuple[str, str]]) -> tuple[float, float]:
+    """MRR@10 and hits@10 of each paper for its query, typed into the engine's page one after another."""
+    spec = ENGINES[engine]
+    context, page = _open_search(browser, base, engine)
+    page.wait_for_load_state("networkidle")
+    reciprocal, hits = [], 0
+    for query, url in items:
+        links = page.evaluate(NEXT_RESULTS, [spec["input"], spec["links"], query, 4000])
+        paths = [urlparse(link).path.lstrip("/").removesuffix("index.html") for link in links]
+        rank = next((n for n, path in enumerate(paths[:TOP], start=1) if path == url), None)
+        reciprocal.append(1 / rank if rank else 0.0)
+        hits += rank is not None
+    context.close()
+    return statistics.mean(reciprocal), hits / len(items)
+
+
+def main_relevance() -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless; "
+          f"{RELEVANCE_QUERIES} known-item queries per corpus")
+    print(f"{'corpus':<8} {'search':<9} {'MRR@10':>7} {'hits@10':>8}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for count, name in ((605, "seeds"), (INSPEC_COUNT, "Inspec")):
+            items = known_items(build(count, "digest"), count)
+            for engine in ENGINES:
+                server, base = serve(build(count, engine))
+                try:
+                    mrr, hits = relevance(browser, base, engine, items)
+                finally:
+                    server.terminate()
+                print(f"{name:<8} {engine:<9} {mrr:>7.3f} {hits:>8.1%}", flush=True)
+        browser.close()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
+    if sys.argv[1:2] == ["--relevance"]:
+        main_relevance()
+        return
     counts = [int(a) for a in sys.argv[1:]] or [605, 5000, 20000]
     print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless, "
           f"gzip server on localhost")
