@@ -203,6 +203,18 @@ def test_navigation_is_five_tabs_with_the_ways_to_browse_under_one_and_keeps_pap
     assert "papers/" not in nav
 
 
+def test_pages_outside_the_navigation_carry_a_compact_menu_of_the_five_entries(seeds_site, seeds_json):
+    paper = seeds_json["papers"][0]
+    html = (seeds_site / paper["url"] / "index.html").read_text(encoding="utf-8")
+    primary = html.index("md-nav--primary")
+    nav = html[primary: html.index("</nav>", primary)]
+    entries = re.findall(r'<a href="([^"]+)" class="md-nav__link">([^<]+)</a>', nav)
+    assert [label for _, label in entries] == ["Today", "Browse", "Trending", "Search", "About"]
+    for href, _ in entries:
+        target = (seeds_site / paper["url"] / href).resolve()
+        assert (target / "index.html").exists() or target.with_suffix(".html").exists(), href
+
+
 def test_data_quality_page_accounts_for_every_entry_of_every_dump(seeds_site, seeds_json, example_site):
     text = " ".join("".join(read_page(seeds_site, "quality/").text).split())
     assert f"646 entries read from 5 dumps = {len(seeds_json['papers'])} papers + 41 duplicates merged" in text
