@@ -237,6 +237,10 @@ class _State(enum.IntEnum):
     ORGANIZATION = 3
     """An organisation line: metadata must follow."""
     METADATA = 4
+    OPEN = 5
+    """An abstract that began after a blank line: in a blank-separated entry, the lines that follow it
+    with no blank between may continue it (a wrapped paragraph). An abstract in a plain run of lines
+    never takes the next line, so a mixed file does not let a plain section's lines run together."""
 
 
 MISSING_ABSTRACT = -10.0
@@ -275,15 +279,14 @@ def assign_roles(lines: list[Line]) -> list[Role]:
     continuation has no blank line before it), an optional organisation line right before its metadata,
     and metadata. A title without an abstract, or an abstract without a title, is allowed at a high cost,
     so alternation and metadata decide, and how a single line looks decides only where they do not."""
-    blank_separated = any(line.after_blank for line in lines if line.kind is Kind.TEXT)
     fixed = _fixed_roles(lines)
     next_is_metadata = _next_is_metadata(lines, fixed)
-    scores = [0.0, _IMPOSSIBLE, _IMPOSSIBLE, _IMPOSSIBLE, _IMPOSSIBLE]
+    scores = [0.0] + [_IMPOSSIBLE] * (_STATES - 1)
     back: list[list[tuple[int, Role]]] = []
     for index, line in enumerate(lines):
-        moves = _moves(line, fixed[index], blank_separated, next_is_metadata[index])
-        new = [_IMPOSSIBLE] * 5
-        came = [(0, Role.FURNITURE)] * 5
+        moves = _moves(line, fixed[index], next_is_metadata[index])
+        new = [_IMPOSSIBLE] * _STATES
+        came = [(0, Role.FURNITURE)] * _STATES
         for state, score in enumerate(scores):
             if score == _IMPOSSIBLE:
                 continue
@@ -294,7 +297,7 @@ def assign_roles(lines: list[Line]) -> list[Role]:
         back.append(came)
     scores[_TITLED] += MISSING_ABSTRACT
     scores[_ORGANIZATION] = _IMPOSSIBLE
-    state = max(range(5), key=lambda s: (scores[s], -s))
+    state = max(range(_STATES), key=lambda s: (scores[s], -s))
     roles: list[Role] = []
     for came in reversed(back):
         state, role = came[state]
@@ -335,29 +338,32 @@ def _next_is_metadata(lines: list[Line], fixed: list[Role | None]) -> list[bool]
 
 Moves = list[list[tuple[Role, int, float]]]
 """For each state before a line: (role, state after, score) of every way to read the line."""
-_NONE, _TITLED, _WHOLE, _ORGANIZATION, _METADATA = (int(state) for state in _State)
+_NONE, _TITLED, _WHOLE, _ORGANIZATION, _METADATA, _OPEN = (int(state) for state in _State)
+_STATES = len(_State)
 _FIXED_MOVES: dict[Role, Moves] = {
-    Role.FURNITURE: [[(Role.FURNITURE, state, 0.0)] for state in range(5)],
+    Role.FURNITURE: [[(Role.FURNITURE, state, 0.0)] for state in range(_STATES)],
     Role.PAGE_DATE: [[(Role.PAGE_DATE, _NONE, MISSING_ABSTRACT if state == _TITLED else 0.0)]
-                     if state != _ORGANIZATION else [] for state in range(5)],
+                     if state != _ORGANIZATION else [] for state in range(_STATES)],
     Role.METADATA: [[(Role.METADATA, _NONE if state == _NONE else _METADATA,
-                      MISSING_ABSTRACT if state == _TITLED else 0.0)] for state in range(5)],
+                      MISSING_ABSTRACT if state == _TITLED else 0.0)] for state in range(_STATES)],
 }
 
 
-def _moves(line: Line, fixed: Role | None, blank_separated: bool, before_metadata: bool) -> Moves:
+def _moves(line: Line, fixed: Role | None, before_metadata: bool) -> Moves:
     if fixed is not None:
         return _FIXED_MOVES[fixed]
     as_title, as_abstract = line_scores(line.text)
-    title, abstract = (Role.TITLE, _TITLED, as_title), (Role.ABSTRACT, _WHOLE, as_abstract + MISSING_TITLE)
+    read = _OPEN if line.after_blank else _WHOLE
+    title, abstract = (Role.TITLE, _TITLED, as_title), (Role.ABSTRACT, read, as_abstract + MISSING_TITLE)
     whole = [title, abstract]
-    if blank_separated and not line.after_blank:
-        whole.append((Role.MORE, _WHOLE, as_abstract + MORE_COST * (2 if len(line.text) < 80 else 1)))
     if before_metadata and looks_like_organization(line.text):
         whole.append((Role.ORGANIZATION, _ORGANIZATION, ORGANIZATION_COST))
+    open_ = list(whole)
+    if not line.after_blank:
+        open_.append((Role.MORE, _OPEN, as_abstract + MORE_COST * (2 if len(line.text) < 80 else 1)))
     return [[title, abstract],
-            [(Role.TITLE, _TITLED, as_title + MISSING_ABSTRACT), (Role.ABSTRACT, _WHOLE, as_abstract)],
-            whole, [], [title, abstract]]
+            [(Role.TITLE, _TITLED, as_title + MISSING_ABSTRACT), (Role.ABSTRACT, read, as_abstract)],
+            whole, [], [title, abstract], open_]
 
 
 class _Assembler:
