@@ -2,8 +2,8 @@
 
 For each N: the cold build (empty keyphrase cache), the warm build (cache full), and the increment (a
 warm site plus one new dump of 50 papers), each with its seconds and stage times (parse, keyphrases,
-related, topics, render, feeds and exports, search, and MkDocs: the rest); then the peak memory of the
-three and the site's size per paper.
+summaries, related, topics, watchlists, render, feeds and exports, search, and MkDocs: the rest); then
+the peak memory of the three and the site's size per paper.
 Each N runs in its own process, so peak memory is its own.
 
     .venv/bin/python bench/build.py [N ...]          (default: 2000 5000 20000)
@@ -37,7 +37,7 @@ from generator.project import new_project  # noqa: E402
 
 WORK = REPO / ".cache" / "bench-scale"
 INCREMENT = 50
-STAGES = ("parse", "keyphrases", "related", "topics", "render", "feeds", "search")
+STAGES = ("parse", "keyphrases", "summaries", "related", "topics", "watchlists", "render", "feeds", "search")
 
 
 class StageTimes(logging.Handler):

@@ -71,7 +71,9 @@ def _words(text: str) -> str:
 
 def singular(word: str) -> str:
     """A word without its plural ending, the same way for a term and a text: "models" and "model",
-    "studies" and "study", "LLMs" and "LLM" agree."""
+    "studies" and "study", "LLMs" and "LLM" agree. Not ``phrases.spelling_key``: its lexicon (lemminflect)
+    leaves the plurals of acronyms and names as they are ("llms", "loras"), which watchlist terms are
+    full of."""
     if len(word) <= 3 or word.endswith(("ss", "us", "is")):
         return word
     if word.endswith("ies"):

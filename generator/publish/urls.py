@@ -35,7 +35,7 @@ class Paths:
 
     @staticmethod
     def watchlist(slug: str, page: int = 1) -> str:
-        return f"watchlists/{slug}.md" if page == 1 else f"watchlists/{slug}/{page}.md"
+        return _paged("watchlists", slug, page)
 
     @staticmethod
     def week(year: int, week: int) -> str:
@@ -54,7 +54,7 @@ class Paths:
     @staticmethod
     def topic(topic_id: str, page: int = 1) -> str:
         """A topic's page; a large topic lists its older papers on further pages (``topics/ID/2/``)."""
-        return f"topics/{topic_id}.md" if page == 1 else f"topics/{topic_id}/{page}.md"
+        return _paged("topics", topic_id, page)
 
     @staticmethod
     def day(day: dt.date | None) -> str:
@@ -67,6 +67,11 @@ class Paths:
     @staticmethod
     def year(year: int) -> str:
         return f"dates/{year:04d}/index.md"
+
+
+def _paged(folder: str, slug: str, page: int) -> str:
+    """The first page of a list at ``folder/slug.md``, further pages at ``folder/slug/N.md``."""
+    return f"{folder}/{slug}.md" if page == 1 else f"{folder}/{slug}/{page}.md"
 
 
 PATHS = Paths()

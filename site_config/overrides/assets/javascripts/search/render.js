@@ -1,8 +1,10 @@
 /* Results as the reader sees them: title with the query's words marked, date, upvotes, topics, a code
- * mark, and the paper's one-sentence summary until a snippet of the abstract arrives from its page. Dump text is only ever set as text, never parsed as
- * HTML. Paper pages for snippets are fetched two at a time, and none starts while a query's own files
+ * mark, and the paper's one-sentence summary until a snippet of the abstract arrives from its page.
+ * Dump text is only ever set as text, never parsed as HTML. Paper pages for snippets are fetched two at a time, and none starts while a query's own files
  * load, so that those never wait behind them for a connection; a new query drops the pages that the
  * results it replaces were still waiting for. */
+
+import { inSorted } from "./state.js";
 
 const SNIPPET_CHARS = 220;
 
@@ -50,7 +52,7 @@ export function makeRenderer() {
       meta.append(time);
     }
     if (facets.upvotes[number] !== null) meta.append(" · ▲ " + facets.upvotes[number]);
-    if (hasCode(facets, number)) {
+    if (inSorted(facets.code, number)) {
       const code = document.createElement("span");
       code.className = "digest-code";
       code.textContent = "Code";
@@ -131,8 +133,4 @@ export function makeRenderer() {
       nextPage();
     },
   };
-}
-
-function hasCode(facets, number) {
-  return facets.code.indexOf(number) >= 0;
 }

@@ -58,7 +58,7 @@ function matches(form, facets, number) {
 }
 
 /* Whether a sorted list of paper numbers holds one: binary search. */
-function inSorted(numbers, number) {
+export function inSorted(numbers, number) {
   let low = 0, high = numbers.length - 1;
   while (low <= high) {
     const middle = (low + high) >> 1;
