@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from generator.analysis.cache import TextCache
+from generator.analysis.engines.encoders import choose_runtime, encoder_for, load_encoder
 from generator.analysis.engines.local import KeyphraseExtractor, choose_device, sentence_chunks
 from generator.analysis.keyphrases import (
     extract_keyphrases,
@@ -101,14 +102,15 @@ def test_slices_give_the_same_keyphrases_and_embed_each_phrase_once(monkeypatch)
     extractor = KeyphraseExtractor(KeyphraseSettings(top_n=4))
     whole, whole_vectors = extractor.extract_with_embeddings(texts, progress=False)
     embedded: list[str] = []
-    real_embed = extractor._embed
+    encoder = encoder_for(extractor.settings)
+    real_encode = encoder.encode
 
-    def spy(model, items, progress):
+    def spy(items, progress=False):
         embedded.extend(items)
-        return real_embed(model, items, progress)
+        return real_encode(items, progress)
 
     monkeypatch.setattr(keyphrases, "SLICE_TEXTS", 1)
-    monkeypatch.setattr(extractor, "_embed", spy)
+    monkeypatch.setattr(encoder, "encode", spy)
     sliced, sliced_vectors = extractor.extract_with_embeddings(texts, progress=False)
     assert sliced == whole
     assert (sliced_vectors * whole_vectors).sum(axis=1).min() > 0.999
@@ -117,6 +119,25 @@ def test_slices_give_the_same_keyphrases_and_embed_each_phrase_once(monkeypatch)
     vocabulary = {p for phrases in per_text for p in phrases}
     phrases = [item for item in embedded if item in vocabulary]
     assert sorted(phrases) == sorted(vocabulary), "each phrase is embedded once, in the first slice that has it"
+
+
+@pytest.mark.slow
+def test_onnx_runtime_gives_the_torch_embeddings_and_keyphrases():
+    texts = [SPEECH, DIFFUSION, VIDEO, "graph neural networks", "x", " ".join([DIFFUSION] * 4)]
+    onnx, torch = (load_encoder("all-MiniLM-L6-v2", "cpu", runtime, 32) for runtime in ("onnx", "torch"))
+    assert type(onnx).__name__ == "OnnxEncoder" and type(torch).__name__ == "TorchEncoder"
+    cosines = (onnx.encode(texts) * torch.encode(texts)).sum(axis=1)
+    assert cosines.min() > 0.9999, cosines
+    on_onnx, on_torch = (KeyphraseExtractor(KeyphraseSettings(runtime=r)).extract(texts[:3], progress=False)
+                         for r in ("onnx", "torch"))
+    assert on_onnx == on_torch
+
+
+def test_runtime_auto_is_onnx_for_the_bundled_model_on_a_cpu_only():
+    assert choose_runtime("auto", "cpu", "all-MiniLM-L6-v2") == "onnx"
+    assert choose_runtime("auto", "cuda", "all-MiniLM-L6-v2") == "torch"
+    assert choose_runtime("auto", "cpu", "some/other-model") == "torch"
+    assert choose_runtime("torch", "cpu", "all-MiniLM-L6-v2") == "torch"
 
 
 def test_device_is_chosen_automatically_and_cpu_here_without_a_gpu():

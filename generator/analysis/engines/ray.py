@@ -13,21 +13,22 @@ from typing import Any
 
 import numpy as np
 
-from generator.analysis.engines.local import SLICE_TEXTS, KeyphraseExtractor, load_model
+from generator.analysis.engines.encoders import encoder_for
+from generator.analysis.engines.local import SLICE_TEXTS, KeyphraseExtractor
 from generator.config import KeyphraseSettings
 
 
 class RankBatch:
-    """A Ray actor: the model is loaded once, then each batch of prepared texts is ranked."""
+    """A Ray actor: the encoder is loaded once, then each batch of prepared texts is ranked."""
 
     def __init__(self, settings: KeyphraseSettings) -> None:
         self.extractor = KeyphraseExtractor(settings)
-        self.model = load_model(settings.model, self.extractor.device)
+        self.encoder = encoder_for(settings)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
         texts = [str(text) for text in batch["text"]]
         candidates = [[str(p) for p in phrases] for phrases in batch["candidates"]]
-        phrases, vectors = self.extractor.rank(self.model, texts, candidates, {})
+        phrases, vectors = self.extractor.rank(self.encoder, texts, candidates, {})
         return {"index": batch["index"], "keyphrases": [list(p) for p in phrases], "embedding": vectors}
 
 
