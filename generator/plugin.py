@@ -20,9 +20,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.config import ConfigError, DigestConfig, load_config
-from generator.pipeline import build_digest, build_feeds_and_exports, build_pages, build_search
+from generator.pipeline import build_digest, build_feeds, build_pages, build_search
 from generator.publish.compact import compact_html
 from generator.publish.export import papers_json
+from generator.publish.icons import ICONS_CSS, icon_names, icons_css
 from generator.publish.pages import PATHS, TEMPLATES_DIR
 from generator.records import Digest
 
@@ -89,9 +90,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
         pages["papers.json"] = papers_json(self.digest, self.root, config.use_directory_urls)
-        pages.update(build_feeds_and_exports(self.digest, self.digest_config, config.site_url,
+        pages.update(build_feeds(self.digest, self.digest_config, config.site_url,
                                              config.use_directory_urls, self.timings))
         pages.update(build_search(self.digest, config.use_directory_urls, self.timings))
+        pages[ICONS_CSS] = self._icons_css(config)
         for path, content in pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"{config.docs_dir}/{path} is hand-written, but the digest generates {path}; "
@@ -105,6 +107,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._pin_build_date(self.digest)
         log.info("Stage times: %s", ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
         return files
+
+    @staticmethod
+    def _icons_css(config: MkDocsConfig) -> str:
+        try:
+            folders = [Path(folder) / ".icons" for folder in config.theme.dirs]
+            return icons_css(icon_names(config.theme), folders)
+        except ValueError as err:
+            raise PluginError(f"mkdocs.yml theme: {err}") from None
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A generated page's body is already HTML, escaped and linked: it goes to the page as it is,
