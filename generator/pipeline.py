@@ -28,7 +28,6 @@ from generator.ingest.dates import date_entries
 from generator.ingest.papers import merge_entries
 from generator.ingest.parse import read_dumps
 from generator.ingest.quality import quality_report
-from generator.publish.export import list_exports
 from generator.publish.feeds import feed_files
 from generator.publish.pages import render_pages
 from generator.publish.redirects import redirect_files
@@ -115,14 +114,13 @@ def build_pages(digest: Digest, config: DigestConfig, root: Path | None = None, 
         return render_pages(digest, config, root, use_directory_urls)
 
 
-def build_feeds_and_exports(digest: Digest, config: DigestConfig, site_url: str | None,
+def build_feeds(digest: Digest, config: DigestConfig, site_url: str | None,
                             use_directory_urls: bool = True, timings: dict[str, float] | None = None
                             ) -> dict[str, str]:
-    """Atom and JSON feeds (the site's, each topic's), and CSV and BibTeX of each topic and day."""
+    """Atom and JSON feeds (the site's, each topic's and watchlist's), and the redirects of retired topics."""
     timings = {} if timings is None else timings
     with _stage("feeds", timings):
         return {**feed_files(digest, config.title, config.feed_papers, site_url, use_directory_urls),
-                **list_exports(digest, site_url, use_directory_urls),
                 **redirect_files(digest, site_url, use_directory_urls)}
 
 

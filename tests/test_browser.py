@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import functools
+import io
 import json
 import os
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
+import bibtexparser
 import pytest
 
+import generator.publish.pages as pages_module
+from generator.cli import build_site
 from generator.slugs import slug
 
-from .conftest import REPO, raw_text
+from .conftest import REPO, SEED_DEFAULT_YEAR, SEEDS, make_project, raw_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -544,3 +550,98 @@ def test_search_results_and_paper_pages_have_a_save_button(page, site_url, seeds
 def test_the_reading_list_adds_little_to_a_page(seeds_site):
     scripts = list((seeds_site / "assets" / "javascripts" / "reading").glob("*.js"))
     assert scripts and sum(f.stat().st_size for f in scripts) < 50_000
+
+
+# CSV and BibTeX of each day's and each topic's papers, written in the browser (reading/exports.js) and
+# read back by csv and bibtexparser.
+
+_UNESCAPE = re.compile(r"\\textbackslash\{\}|\\\^\{\}|\\~\{\}|\\([{}%&#$_])")
+_SPELLED = {"\\textbackslash{}": "\\", "\\^{}": "^", "\\~{}": "~"}
+
+
+def _unescape(text: str) -> str:
+    return _UNESCAPE.sub(lambda m: m.group(1) or _SPELLED[m.group()], text)
+
+
+def _downloads(page, address: str, tmp_path) -> tuple[list[dict[str, str]], bibtexparser.Library, list[str]]:
+    """The CSV rows and the BibTeX library the page's two Download buttons give, and the files' names."""
+    page.goto(address)
+    texts, names = {}, []
+    for label in ("CSV", "BibTeX"):
+        with page.expect_download() as download:
+            page.locator(".digest-downloads").get_by_role("button", name=label).click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        texts[label], names = path.read_text(encoding="utf-8"), [*names, path.name]
+    rows = list(csv.DictReader(io.StringIO(texts["CSV"], newline="")))
+    return rows, bibtexparser.parse_string(texts["BibTeX"]), names
+
+
+def _check(listing: dict, rows, library, papers: dict, base: str) -> None:
+    by_link = {base + papers[pid]["url"]: papers[pid] for pid in listing["papers"]}
+    assert sorted(row["link"] for row in rows) == sorted(by_link), listing["url"]
+    for row in rows:
+        paper = by_link[row["link"]]
+        assert row["title"] == paper["title"]
+        assert row["upvotes"] == str("" if paper["upvotes"] is None else paper["upvotes"])
+        assert row["organization"] == (paper["organization"] or "")
+        if listing.get("date"):
+            assert row["date"] == listing["date"]
+    assert not library.failed_blocks
+    assert sorted(entry.key for entry in library.entries) == sorted(listing["papers"])
+    for entry in library.entries:
+        assert entry["title"].startswith("{") and entry["title"].endswith("}")
+        assert _unescape(entry["title"][1:-1]) == papers[entry.key]["title"]
+        assert entry["url"] == base + papers[entry.key]["url"]
+
+
+def test_every_day_and_topic_page_downloads_its_papers_as_csv_and_bibtex(page, site_url, seeds_json, tmp_path):
+    papers = {p["id"]: p for p in seeds_json["papers"]}
+    topics = sorted(seeds_json["topics"], key=lambda t: -len(t["papers"]))
+    for listing in [*seeds_json["dates"], *topics[:8]]:
+        rows, library, names = _downloads(page, site_url + listing["url"], tmp_path)
+        _check(listing, rows, library, papers, site_url)
+        stem = listing["id"] if "id" in listing else listing["date"] or "undated"
+        assert names == [f"{stem}.csv", f"{stem}.bib"]
+    assert page.dialogs == [] and page.foreign_requests == []
+
+
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory, keyphrase_cache):
+    """The seeds with at most 10 papers a page, so that large topics span several pages."""
+    folder = tmp_path_factory.mktemp("paged-project")
+    config_file = make_project(folder, keyphrase_cache, dumps=[str(SEEDS)], default_year=SEED_DEFAULT_YEAR)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pages_module, "PAPERS_PER_PAGE", 10)
+        site = build_site(config_file, out=folder / "site")
+    with _served(site) as url:
+        yield site, url
+
+
+def test_a_topic_over_several_pages_downloads_the_papers_of_all_its_pages(page, paged_site, tmp_path):
+    site, url = paged_site
+    digest = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    papers = {p["id"]: p for p in digest["papers"]}
+    topic = max(digest["topics"], key=lambda t: len(t["papers"]))
+    assert len(topic["papers"]) > 20, "the largest topic spans three pages or more"
+    assert (site / topic["url"] / "3" / "index.html").exists()
+    rows, library, _ = _downloads(page, url + topic["url"], tmp_path)
+    _check(topic, rows, library, papers, url)
+    assert len(rows) == len(topic["papers"]) == len({row["link"] for row in rows})
+
+
+def test_text_that_tex_or_a_spreadsheet_would_run_is_escaped(page, site_url):
+    title = '=HYPERLINK("x") 100% {a}_b & #1 $\\alpha$ ^ ~'
+    page.goto(site_url)
+    texts = page.evaluate("""async ([title]) => {
+        const formats = await import(new URL("assets/javascripts/reading/formats.js", location.href).href);
+        return [formats.csv([["title", "organization"], [title, "@Lab"], ["a, \\"b\\"", "+1"]]),
+                formats.bibtex([{id: "p1", title, date: "2025-03-04", url: "https://x.org/papers/p1/"}])];
+    }""", [title])
+    rows = list(csv.reader(io.StringIO(texts[0], newline="")))
+    assert rows == [["title", "organization"], ["'" + title, "'@Lab"], ['a, "b"', "'+1"]]
+    entry = bibtexparser.parse_string(texts[1]).entries[0]
+    assert _unescape(entry["title"][1:-1]) == title
+    assert (entry["year"], entry["month"], entry["date"], entry["url"]) == (
+        "2025", "mar", "2025-03-04", "https://x.org/papers/p1/")
+    assert texts[1].count("{") == texts[1].count("}")

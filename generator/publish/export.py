@@ -1,20 +1,17 @@
-"""Stage 7: digest → the machine-readable digest: ``papers.json`` at the site root, and CSV and BibTeX
-lists of each topic's and each day's papers.
+"""Stage 7: digest → the machine-readable digest, ``papers.json`` at the site root. (The CSV and BibTeX
+of a day's or a topic's papers are written in the browser from the page: reading/exports.js.)
 
 In papers.json URLs are relative to the site root, dates are YYYY-MM-DD, unknown values are null.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
-import re
 from pathlib import Path
 
-from generator.publish.urls import PATHS, page_url, published_url
-from generator.records import Digest, Paper, display_path, newest_first
+from generator.publish.urls import PATHS, page_url
+from generator.records import Digest, Paper, display_path
 
 
 def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> str:
@@ -80,67 +77,3 @@ def _paper(paper: Paper, url: str, root: Path) -> dict:
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-CSV_COLUMNS = ("title", "date", "link", "upvotes", "organization")
-_SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting with one of these is run as a formula by spreadsheet programs; such cells get a
-leading apostrophe (OWASP's advice on CSV injection), which those programs show as text."""
-_BIBTEX_SPECIAL = re.compile(r"[\\{}%&#$_^~]")
-_BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-
-def list_exports(digest: Digest, site_url: str | None, use_directory_urls: bool = True) -> dict[str, str]:
-    """CSV and BibTeX of each topic's and each digest day's papers, beside their pages (``topics/x.csv``
-    beside ``topics/x.md``). Links are absolute under ``site_url``, else paths under the site root."""
-    papers = {paper.id: paper for paper in digest.papers}
-
-    def link(paper: Paper) -> str:
-        url = page_url(PATHS.paper(paper.id), use_directory_urls)
-        return published_url(site_url, url) if site_url else url
-
-    lists: list[tuple[str, list[tuple[Paper, dt.date | None]]]] = []
-    for topic in digest.topics:
-        listed = newest_first(papers[i] for i in topic.paper_ids)
-        lists.append((PATHS.topic(topic.id), [(p, p.latest_date) for p in listed]))
-    for day, on_day in sorted(digest.papers_by_date().items(), key=lambda item: item[0] or dt.date.max):
-        lists.append((PATHS.day(day), [(p, day) for p in sorted(on_day, key=lambda p: p.title.lower())]))
-    files = {}
-    for page, rows in lists:
-        files[PATHS.beside(page, ".csv")] = csv_text(rows, link)
-        files[PATHS.beside(page, ".bib")] = bibtex_text(rows, link)
-    return files
-
-
-def csv_text(rows: list[tuple[Paper, dt.date | None]], link) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for paper, day in rows:
-        writer.writerow([_cell(paper.title), _iso(day) or "", link(paper),
-                         "" if paper.upvotes is None else paper.upvotes, _cell(paper.organization or "")])
-    return out.getvalue()
-
-
-def bibtex_text(rows: list[tuple[Paper, dt.date | None]], link) -> str:
-    """``@misc`` entries keyed by paper id (biblatex fields ``date`` and ``url``, with ``year`` and ``month``
-    for BibTeX): the title in double braces, so styles keep its capitals, with TeX's special characters
-    escaped."""
-    entries = []
-    for paper, day in rows:
-        fields = [("title", "{" + bibtex_escape(paper.title) + "}")]
-        if day:
-            fields += [("date", day.isoformat()), ("year", str(day.year)), ("month", MONTHS[day.month - 1])]
-        fields.append(("url", link(paper)))
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-        entries.append(f"@misc{{{paper.id},\n{body}\n}}\n")
-    return "\n".join(entries)
-
-
-def bibtex_escape(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES.get(m.group(), "\\" + m.group()), text)
-
-
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(_SPREADSHEET_FORMULA) else text

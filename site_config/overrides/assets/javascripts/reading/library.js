@@ -3,9 +3,9 @@
  * the saved ones, read from the saved papers' own pages). */
 
 import { smallButton } from "./buttons.js";
+import { bibtex, csv, download } from "./formats.js";
 import { paperId } from "./store.js";
 
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 const FOR_YOU_SIZE = 30;
 
 export function startLibrary(store, root, decorate) {
@@ -74,11 +74,11 @@ function readingList(store, root, container, decorate) {
   }
 
   container.querySelector("[data-export=bibtex]").addEventListener("click", () =>
-    download("reading-list.bib", "application/x-bibtex", bibtex(savedNewestFirst(store), root)));
+    download("reading-list.bib", "application/x-bibtex", bibtexOf(savedNewestFirst(store), root)));
   container.querySelector("[data-export=json]").addEventListener("click", () =>
     download("reading-list.json", "application/json", JSON.stringify(exported(store, root), null, 1) + "\n"));
   container.querySelector("[data-export=csv]").addEventListener("click", () =>
-    download("reading-list.csv", "text/csv", csv(savedNewestFirst(store), store, root)));
+    download("reading-list.csv", "text/csv", csvOf(savedNewestFirst(store), store, root)));
   const input = container.querySelector("input[type=file]");
   input.addEventListener("change", () => {
     const file = input.files[0];
@@ -106,43 +106,15 @@ function exported(store, root) {
   };
 }
 
-function download(name, type, text) {
-  const link = element("a");
-  link.href = URL.createObjectURL(new Blob([text], { type }));
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+function bibtexOf(saved, root) {
+  return bibtex(saved.map(([id, paper]) => ({ id, title: paper.title, date: paper.date,
+    url: new URL(paper.url, root).href })));
 }
 
-/* As the site's own BibTeX exports: @misc keyed by paper id, the title in double braces with TeX's
- * special characters escaped, date, year and month, and the page's address. */
-function bibtex(saved, root) {
-  const escapeTex = (text) => text.replace(/[\\{}%&#$_^~]/g, (c) =>
-    ({ "\\": "\\textbackslash{}", "^": "\\^{}", "~": "\\~{}" })[c] || "\\" + c);
-  return saved.map(([id, paper]) => {
-    const fields = [["title", "{" + escapeTex(paper.title) + "}"]];
-    if (paper.date) {
-      const [year, month] = paper.date.split("-");
-      fields.push(["date", paper.date], ["year", year], ["month", MONTHS[Number(month) - 1]]);
-    }
-    fields.push(["url", new URL(paper.url, root).href]);
-    return "@misc{" + id + ",\n" + fields.map(([k, v]) => "  " + k + " = {" + v + "}").join(",\n") + "\n}\n";
-  }).join("\n");
-}
-
-function csv(saved, store, root) {
+function csvOf(saved, store, root) {
   const read = store.load().read;
-  const cell = (text) => {
-    const value = /^[=+\-@\t\r]/.test(text) ? "'" + text : text;
-    return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
-  };
-  const rows = [["title", "date", "link", "saved", "read"]];
-  for (const [id, paper] of saved) {
-    rows.push([paper.title, paper.date || "", new URL(paper.url, root).href, paper.saved, read[id] || ""]);
-  }
-  return rows.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+  return csv([["title", "date", "link", "saved", "read"], ...saved.map(([id, paper]) =>
+    [paper.title, paper.date || "", new URL(paper.url, root).href, paper.saved, read[id] || ""])]);
 }
 
 /* Papers related to the saved ones: each saved paper's page lists its nearest papers with their

@@ -1,11 +1,13 @@
 /* Reading list, on every page: a Save button on the paper page and on each paper of a list (date, week,
  * topic and watchlist pages, search results); opening a paper's page marks it read; lists can hide read
- * papers ("Hide read", remembered). The reading-list and for-you pages are drawn by library.js. All of
- * it lives in this browser's localStorage (store.js); dump text is only ever set as text. */
+ * papers ("Hide read", remembered). The reading-list and for-you pages are drawn by library.js, the CSV
+ * and BibTeX downloads of day and topic pages by exports.js. All of it lives in this browser's
+ * localStorage (store.js); dump text is only ever set as text. */
 
 import { actionBar, smallButton } from "./buttons.js";
 import { fromRoot, makeStore, paperId, siteRoot } from "./store.js";
 import { startLibrary } from "./library.js";
+import { startListExports } from "./exports.js";
 
 const ITEMS = "li.digest-paper, li.digest-result";
 const LISTS = "ul.digest-papers, ol.digest-papers, ol.digest-results";
@@ -112,6 +114,7 @@ function start() {
   window.addEventListener("digest:reading-list", () => refresh(toggle));
   window.addEventListener("storage", () => refresh(toggle));
   startLibrary(store, root, decorate);
+  startListExports();
 }
 
 start();
