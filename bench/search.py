@@ -329,12 +329,17 @@ def known_items(site: Path, count: int) -> list[tuple[str, str]]:
             found = [k.strip() for k in (INSPEC / "keys" / f"{path.stem}.key").read_text(
                 encoding="utf-8", errors="replace").splitlines() if 2 <= len(k.split()) <= 3]
             if title in by_title and found:
-                keys[by_title[title]["url"]] = found[0]
+                keys[paper_url(by_title[title])] = found[0]
         pairs = [(query, url) for url, query in sorted(keys.items())]
     else:
-        pairs = [(_query_of(p), p["url"]) for p in sorted(papers, key=lambda p: p["id"])]
+        pairs = [(_query_of(p), paper_url(p)) for p in sorted(papers, key=lambda p: p["id"])]
     random.Random(11).shuffle(pairs)
     return pairs[:RELEVANCE_QUERIES]
+
+
+def paper_url(paper: dict) -> str:
+    """A paper's page, as papers.json's id gives it."""
+    return f"papers/{paper['id']}/"
 
 
 def _query_of(paper: dict) -> str:

@@ -262,7 +262,10 @@ class DigestConfig:
     related_papers: int = setting(5, Whole(0, 50))
     """Nearest papers by embedding listed on each paper page (0: none)."""
     feed_papers: int = setting(50, Whole(minimum=1))
-    """Newest papers in each feed (the site's and each topic's)."""
+    """Newest papers in the site's feeds (Atom and JSON Feed)."""
+    list_feed_papers: int = setting(20, Whole(minimum=1))
+    """Newest papers in each topic's and each watchlist's feed: a feed reader keeps what it has read, and
+    with one feed per topic these feeds are a tenth of a large digest's bytes at 50."""
     trending_papers: int = setting(30, Whole(minimum=1))
     """Papers on the trending page's overall list; each day lists a fifth as many (at least 3)."""
     watchlists: tuple[WatchlistSettings, ...] = setting((), Watchlists())

@@ -120,7 +120,8 @@ def build_feeds(digest: Digest, config: DigestConfig, site_url: str | None,
     """Atom and JSON feeds (the site's, each topic's and watchlist's), and the redirects of retired topics."""
     timings = {} if timings is None else timings
     with _stage("feeds", timings):
-        return {**feed_files(digest, config.title, config.feed_papers, site_url, use_directory_urls),
+        return {**feed_files(digest, config.title, config.feed_papers, config.list_feed_papers, site_url,
+                                      use_directory_urls),
                 **redirect_files(digest, site_url, use_directory_urls)}
 
 

@@ -84,7 +84,7 @@ def weekly_site(tmp_path_factory, keyphrase_cache) -> Path:
 
 @pytest.fixture(scope="session")
 def seeds_json(seeds_site) -> dict:
-    return json.loads((seeds_site / "papers.json").read_text(encoding="utf-8"))
+    return read_digest(seeds_site)
 
 
 @pytest.fixture(scope="session")
@@ -104,7 +104,19 @@ def hostile_site(tmp_path_factory, keyphrase_cache) -> Path:
 
 @pytest.fixture(scope="session")
 def hostile_json(hostile_site) -> dict:
-    return json.loads((hostile_site / "papers.json").read_text(encoding="utf-8"))
+    return read_digest(hostile_site)
+
+
+def read_digest(site: Path) -> dict:
+    """A site's papers.json, each paper with the address of its page (``url``), which papers.json gives
+    once for all (``paper_url``). The page must be there."""
+    digest = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    assert digest["paper_url"] == "papers/{id}/"
+    for paper in digest["papers"]:
+        assert "url" not in paper
+        paper["url"] = digest["paper_url"].format(id=paper["id"])
+        assert (site / paper["url"] / "index.html").is_file(), paper["url"]
+    return digest
 
 
 def raw_text(paper: dict, key: str) -> str:

@@ -23,7 +23,7 @@ import generator.publish.pages as pages_module
 from generator.cli import build_site
 from generator.slugs import slug
 
-from .conftest import REPO, SEED_DEFAULT_YEAR, SEEDS, make_project, raw_text
+from .conftest import REPO, SEED_DEFAULT_YEAR, SEEDS, make_project, raw_text, read_digest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -620,7 +620,7 @@ def paged_site(tmp_path_factory, keyphrase_cache):
 
 def test_a_topic_over_several_pages_downloads_the_papers_of_all_its_pages(page, paged_site, tmp_path):
     site, url = paged_site
-    digest = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    digest = read_digest(site)
     papers = {p["id"]: p for p in digest["papers"]}
     topic = max(digest["topics"], key=lambda t: len(t["papers"]))
     assert len(topic["papers"]) > 20, "the largest topic spans three pages or more"

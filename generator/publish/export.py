@@ -1,7 +1,8 @@
 """Stage 7: digest → the machine-readable digest, ``papers.json`` at the site root. (The CSV and BibTeX
 of a day's or a topic's papers are written in the browser from the page: reading/exports.js.)
 
-In papers.json URLs are relative to the site root, dates are YYYY-MM-DD, unknown values are null.
+In papers.json URLs are relative to the site root, dates are YYYY-MM-DD, unknown values are null. A paper's
+page is ``paper_url`` with its id put in (``papers/{id}/``), a rule stated once instead of a URL per paper.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> 
 
     days = digest.papers_by_date()
     payload = {
-        "papers": [_paper(paper, url(PATHS.paper(paper.id)), root) for paper in digest.papers],
+        "paper_url": url(PATHS.paper("{id}")),
+        "papers": [_paper(paper, root) for paper in digest.papers],
         "topics": [
             {"id": t.id, "label": t.label, "synonyms": t.synonyms, "url": url(PATHS.topic(t.id)),
              "papers": t.paper_ids}
@@ -42,7 +44,7 @@ def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> 
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _paper(paper: Paper, url: str, root: Path) -> dict:
+def _paper(paper: Paper, root: Path) -> dict:
     """One paper; ``title_raw`` and ``abstract_raw`` (the dump's own text) only where it differs from the
     text shown, which saves a second copy of most abstracts."""
     raw = {}
@@ -57,7 +59,6 @@ def _paper(paper: Paper, url: str, root: Path) -> dict:
         **raw,
         "tldr": paper.tldr,
         "code": paper.code,
-        "url": url,
         "keywords": paper.keyphrases,
         "topics": paper.topics,
         "related": paper.related,

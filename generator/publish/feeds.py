@@ -1,7 +1,8 @@
 """Stage 7c (beside the pages): digest → feeds of the newest papers: the site's as Atom (RFC 4287) and
 JSON Feed 1.1, and one per topic and per watchlist as Atom (a JSON copy of each would add a fifth to the
 feeds' bytes for readers that all take Atom). An entry's summary is the paper's one-sentence summary;
-its content, the whole abstract.
+its content, the whole abstract. Atom is written without indentation: feed readers need none, and there
+is one feed per topic.
 
 Links are absolute when MkDocs' ``site_url`` is set; otherwise relative to the feed's own address, which
 feed readers resolve as they do any relative link. Ids are ``urn:uuid`` names made from the paper id,
@@ -29,10 +30,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 EPOCH = dt.date(1970, 1, 1)
 
 
-def feed_files(digest: Digest, title: str, size: int, site_url: str | None, use_directory_urls: bool = True
-               ) -> dict[str, str]:
-    """Feeds of the ``size`` newest papers, the site's (Atom, JSON Feed) and each topic's (Atom), by path
-    under the site root."""
+def feed_files(digest: Digest, title: str, size: int, list_size: int, site_url: str | None,
+               use_directory_urls: bool = True) -> dict[str, str]:
+    """Feeds of the newest papers, by path under the site root: the site's (Atom, JSON Feed) of ``size``,
+    each topic's and watchlist's (Atom) of ``list_size``."""
     papers = {paper.id: paper for paper in digest.papers}
     labels = {topic.id: topic.label for topic in digest.topics}
 
@@ -48,7 +49,7 @@ def feed_files(digest: Digest, title: str, size: int, site_url: str | None, use_
     lists += [(PATHS.watchlist(w.id), w.name, w.paper_ids) for w in digest.watchlists]
     for page, name, paper_ids in lists:
         path = PATHS.beside(page, ".xml")
-        members = newest_first(papers[i] for i in paper_ids)[:size]
+        members = newest_first(papers[i] for i in paper_ids)[:list_size]
         files[path] = atom_feed(f"{title}: {name}", members, labels, link(path), page, path, title)
     return files
 
@@ -77,7 +78,6 @@ def atom_feed(title: str, papers: list[Paper], labels: dict[str, str], link: Cal
         if paper.tldr:
             _text(entry, "summary", paper.tldr).set("type", "text")
         _text(entry, "content", paper.abstract).set("type", "text")
-    ET.indent(feed)
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
 
 
