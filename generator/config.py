@@ -263,9 +263,10 @@ class DigestConfig:
     """Nearest papers by embedding listed on each paper page (0: none)."""
     feed_papers: int = setting(50, Whole(minimum=1))
     """Newest papers in the site's feeds (Atom and JSON Feed)."""
-    list_feed_papers: int = setting(20, Whole(minimum=1))
-    """Newest papers in each topic's and each watchlist's feed: a feed reader keeps what it has read, and
-    with one feed per topic these feeds are a tenth of a large digest's bytes at 50."""
+    list_feed_papers: int = setting(10, Whole(minimum=1))
+    """Newest papers in each topic's and each watchlist's feed. A feed reader keeps what it has read, a
+    topic gains a few papers a week, and with one feed per topic 50 entries each were a tenth of a large
+    digest's bytes."""
     trending_papers: int = setting(30, Whole(minimum=1))
     """Papers on the trending page's overall list; each day lists a fifth as many (at least 3)."""
     watchlists: tuple[WatchlistSettings, ...] = setting((), Watchlists())
