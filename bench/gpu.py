@@ -27,9 +27,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import generator.analysis.engines.local as local_engine  # noqa: E402
 from bench.corpus import paper, sources  # noqa: E402
-from generator.analysis.engines.local import KeyphraseExtractor, load_model  # noqa: E402
+from generator.analysis.engines.encoders import encoder_for  # noqa: E402
+from generator.analysis.engines.local import KeyphraseExtractor  # noqa: E402
 from generator.config import BUNDLED_MODEL, KeyphraseSettings  # noqa: E402
 
 TOP = 5
@@ -100,14 +100,14 @@ def main() -> None:
     texts = corpus_texts(args.papers)
     print(f"{len(texts)} corpus texts made in {time.perf_counter() - start:.1f} s")
 
-    load_model(args.model, device)
+    encoder = encoder_for(KeyphraseSettings(device=device, model=args.model))
     extract(texts[:200], device, args.model)  # warm-up: CUDA context, kernels, the tokenizer
     prepare_start = time.perf_counter()
     KeyphraseExtractor(KeyphraseSettings(device=device, model=args.model)).prepare(texts)
     prepare_seconds = time.perf_counter() - prepare_start
-    local_engine.encode = encoding = Stopwatch(local_engine.encode)
+    encoder.encode = encoding = Stopwatch(encoder.encode)  # the extractor below gets this same encoder
     _phrases, _embeddings, seconds = extract(texts, device, args.model)
-    local_engine.encode = encoding.function
+    del encoder.encode
     memory = f"; peak GPU memory {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB" if on_cuda else ""
     print(f"{device}: {len(texts)} abstracts in {seconds:.1f} s = {len(texts) / seconds:.0f} abstracts/s "
           f"(of which candidate phrases {prepare_seconds:.1f} s, model encoding {encoding.seconds:.1f} s, "

@@ -111,6 +111,24 @@ def test_reader_sees_title_and_abstract_exactly_even_when_they_look_like_markup(
     assert page.foreign_requests == []
 
 
+def test_a_paper_page_links_searches_for_its_exact_title_on_arxiv_and_hugging_face(page, site_url, seeds_json):
+    from urllib.parse import parse_qs, urlsplit
+
+    punctuated = sorted(seeds_json["papers"], key=lambda p: -sum(not c.isalnum() for c in p["title"]))[:3]
+    for paper in punctuated:
+        page.goto(site_url + paper["url"])
+        links = page.locator("p.digest-links:not(.digest-code-links) a")
+        links.first.wait_for()
+        found = {links.nth(i).text_content(): urlsplit(links.nth(i).get_attribute("href"))
+                 for i in range(links.count())}
+        assert set(found) == {"arXiv", "Hugging Face"}
+        arxiv, hugging_face = found["arXiv"], found["Hugging Face"]
+        assert (arxiv.scheme, arxiv.netloc, arxiv.path) == ("https", "arxiv.org", "/search/")
+        assert parse_qs(arxiv.query) == {"query": [paper["title"]], "searchtype": ["title"]}
+        assert (hugging_face.netloc, hugging_face.path) == ("huggingface.co", "/papers")
+        assert parse_qs(hugging_face.query) == {"q": [paper["title"]]}
+
+
 def test_keyphrases_link_to_topic_pages_that_list_the_paper(page, site_url, seeds_json):
     paper = next(p for p in seeds_json["papers"] if p["topics"])
     page.goto(site_url + paper["url"])

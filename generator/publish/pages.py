@@ -14,7 +14,6 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote_plus
 
 import jinja2
 from markupsafe import Markup, escape
@@ -237,7 +236,6 @@ class _Renderer:
             paths=PATHS,
             link=self._linker(here),
             link_file=lambda path: get_relative_url(path, here or "."),
-            search_links=search_links,
             papers_on=self.days,
             month_label=month_label,
             month_days=lambda year, month: self.months[year, month],
@@ -302,14 +300,6 @@ def display_html(text: str) -> Markup:
     link = Markup('<a href="{}" rel="nofollow noopener">{}</a>')
     pieces = display_segments(text)
     return Markup("").join(link.format(s.href, s.text) if s.href else escape(s.text) for s in pieces)
-
-
-def search_links(paper: Paper) -> dict[str, str]:
-    query = quote_plus(paper.title)
-    return {
-        "arXiv": f"https://arxiv.org/search/?query={query}&searchtype=title",
-        "Hugging Face": f"https://huggingface.co/papers?q={query}",
-    }
 
 
 def _by_title(paper: Paper) -> str:

@@ -7,6 +7,7 @@
 import { actionBar, smallButton } from "./buttons.js";
 import { fromRoot, makeStore, paperId, siteRoot } from "./store.js";
 import { startLibrary } from "./library.js";
+import { findElsewhere } from "./elsewhere.js";
 import { startListExports } from "./exports.js";
 
 const ITEMS = "li.digest-paper, li.digest-result";
@@ -102,7 +103,10 @@ function refresh(toggle) {
 
 function start() {
   const heading = document.querySelector("h1.digest-title[data-paper]");
-  if (heading) paperPage(heading);
+  if (heading) {
+    paperPage(heading);
+    findElsewhere(heading);
+  }
   document.querySelectorAll(ITEMS).forEach(decorate);
   const firstList = document.querySelector(LISTS);
   const toggle = firstList && !document.getElementById("digest-reading-list") ? hideReadToggle(firstList) : null;
