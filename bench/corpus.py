@@ -65,12 +65,21 @@ def paper(index: int, pool: list[Source]) -> Source:
     round_ = index // len(pool)
     if round_ == 0:
         return source
-    if round_ >= len(VARIANTS):
-        raise ValueError(f"at most {len(pool) * len(VARIANTS)} distinct papers")
     sentences = _SENTENCE_END.split(source.abstract)
     turn = round_ % len(sentences) or 1
     rotated = " ".join(sentences[turn:] + sentences[:turn])
-    return Source(f"{VARIANTS[round_]} {source.title}", f"{rotated} (Variant {round_}.)")
+    return Source(f"{_variant(round_)} {source.title}", f"{rotated} (Variant {round_}.)")
+
+
+def _variant(round_: int) -> str:
+    """The title's prefix in a round past the first: one word of VARIANTS, then (past 45,000 papers or
+    so) two, so that 100,000 papers stay distinct; earlier rounds are unchanged."""
+    if round_ < len(VARIANTS):
+        return VARIANTS[round_]
+    first, second = divmod(round_ - len(VARIANTS), len(VARIANTS) - 1)
+    if first + 1 >= len(VARIANTS):
+        raise ValueError(f"at most {len(VARIANTS) ** 2} rounds of distinct papers")
+    return f"{VARIANTS[first + 1]} {VARIANTS[1:][second]}"
 
 
 def write_corpus(count: int, folder: Path, extra: int = 0, first_extra: int | None = None) -> list[Path]:
