@@ -36,7 +36,7 @@ def events(html: str) -> list[tuple]:
 
 
 def test_runs_of_whitespace_become_one_space():
-    assert compact_html("<p>\n    a   b\n\t</p>\n\n<p>c</p>\n") == "<p> a b </p> <p>c</p>\n"
+    assert compact_html("<p>\n    a   b\n\t</p>\n\n<p>c</p>\n") == "<p> a b </p><p>c</p>\n"
 
 
 def test_pre_textarea_script_and_style_are_copied_as_they_are():
@@ -58,3 +58,13 @@ def test_the_page_a_parser_sees_is_the_same_but_for_whitespace():
     assert len(compacted) < len(html)
     assert events(compacted) == events(html)
     assert "<pre>  p\n q</pre>" in compacted
+
+
+def test_a_space_beside_a_block_tag_goes_and_one_between_inline_tags_stays():
+    html = ('<div> <p class="a"> <a href="x">x</a> <a href="y">y</a> </p> </div>\n'
+            '<ul> <li>a</li> <li>b</li> </ul>')
+    assert compact_html(html) == ('<div><p class="a"><a href="x">x</a> <a href="y">y</a></p></div>'
+                                  '<ul><li>a</li> <li>b</li></ul>\n')
+    assert compact_html("<span>a</span> <pre> x</pre>") == "<span>a</span> <pre> x</pre>\n"
+    assert compact_html("<header>x</header> <headline>") == "<header>x</header><headline>\n"
+    assert compact_html("<i>x</i> <path d=''>") == "<i>x</i> <path d=''>\n"
