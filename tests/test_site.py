@@ -168,7 +168,7 @@ def test_topic_pages_show_defining_phrases_related_topics_and_a_month_chart(seed
     for topic in seeds_json["topics"]:
         html = (seeds_site / topic["url"] / "index.html").read_text(encoding="utf-8")
         assert "Defined by" in html
-        assert all(f'digest-chip--plain">{html_escape(label)}<' in html for label in topic["synonyms"])
+        assert all(f'span class="digest-chip">{html_escape(label)}<' in html for label in topic["synonyms"])
         has_chart = '<svg class="digest-chart"' in html
         assert has_chart == bool(dated & set(topic["papers"])), topic["label"]
         charts += has_chart
