@@ -289,6 +289,10 @@ def load_config(path: Path, root: Path | None = None) -> DigestConfig:
         config = DigestConfig(**_validated(DigestConfig, raw))
     except _KeyedError as err:
         raise ConfigError(f"{path}: {_describe(err)}") from None
+    keyphrases = config.keyphrases
+    if keyphrases.runtime == "onnx" and keyphrases.model != BUNDLED_MODEL:
+        raise ConfigError(f"{path}: 'keyphrases.runtime' onnx runs the bundled model ({BUNDLED_MODEL}) only; "
+                          f"use torch or auto for {keyphrases.model!r}")
     return _resolve_paths(config, root)
 
 

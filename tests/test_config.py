@@ -50,6 +50,11 @@ def load(tmp_path: Path, text: str) -> DigestConfig:
     ("default_year: soon", "'default_year' must be an integer, got 'soon'"),
     ("related_papers: 99", "'related_papers' must be between 0 and 50, got 99"),
     ("feed_papers: 0", "'feed_papers' must be at least 1, got 0"),
+    ("list_feed_papers: 0", "'list_feed_papers' must be at least 1, got 0"),
+    ("keyphrases: {runtime: tensorrt}", "'keyphrases.runtime' must be one of"),
+    ("keyphrases: {runtime: onnx, model: my/model}",
+     "'keyphrases.runtime' onnx runs the bundled model (all-MiniLM-L6-v2) only; use torch or auto for "
+     "'my/model'"),
     ("trending_papers: 0", "'trending_papers' must be at least 1, got 0"),
     ("topics: {areas_from: 0}", "'topics.areas_from' must be at least 1, got 0"),
     ("watchlists: {name: A}", "'watchlists' must be a list of watchlists, got {'name': 'A'}"),
