@@ -133,6 +133,23 @@ def test_onnx_runtime_gives_the_torch_embeddings_and_keyphrases():
     assert on_onnx == on_torch
 
 
+@pytest.mark.slow
+def test_the_onnx_runtime_keeps_no_telemetry_store_nor_device_id(tmp_path):
+    """ONNX Runtime's telemetry (a device id and events under ~/.cache/Microsoft, uploaded when online)
+    stays off: a fresh process with its own home encodes a text and leaves nothing there."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from generator.analysis.engines.encoders import load_encoder\n"
+              "print(load_encoder('all-MiniLM-L6-v2', 'cpu', 'onnx', 32).encode(['a text']).shape)")
+    environment = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    done = subprocess.run([sys.executable, "-c", script], env={**environment, "HOME": str(tmp_path)},
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "(1, 384)"
+    assert not (tmp_path / ".cache" / "Microsoft").exists()
+
+
 def test_runtime_auto_is_onnx_for_the_bundled_model_on_a_cpu_only():
     assert choose_runtime("auto", "cpu", "all-MiniLM-L6-v2") == "onnx"
     assert choose_runtime("auto", "cuda", "all-MiniLM-L6-v2") == "torch"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,10 @@ class OnnxEncoder(Encoder):
     lengths alike; the rows come back in the texts' order."""
 
     def __init__(self, model_dir: Path, batch_size: int) -> None:
+        # ONNX Runtime (1.29 and later, on Linux and macOS) keeps a device id and usage events under
+        # ~/.cache/Microsoft and uploads them; a digest build sends nothing anywhere. Set before the
+        # runtime starts (here and in the export's child process); a reader's own setting wins.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime
         from tokenizers import Tokenizer
 
