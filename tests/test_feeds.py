@@ -9,12 +9,14 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from generator.config import DigestConfig
 from generator.publish.feeds import atom_feed, json_feed
 from generator.records import Paper
 
 from .conftest import EXAMPLE_SITE_URL
 
 LOCAL = "http://digest.test/"
+LIST_FEED_PAPERS = DigestConfig().list_feed_papers
 """Where a test pretends the seeds site is served, to resolve the relative links of its feeds."""
 
 
@@ -77,7 +79,12 @@ def test_each_topic_has_a_feed_of_its_papers_announced_on_its_page(seeds_site, s
         assert topic["label"] in feed.feed.title
         expected = {papers[i]["title"] for i in topic["papers"]}
         assert {e.title for e in feed.entries} <= expected
-        assert len(feed.entries) == min(50, len(expected))
+        assert len(feed.entries) == min(LIST_FEED_PAPERS, len(expected))
+        latest = {papers[i]["title"]: max((d for d in papers[i]["digest_dates"] if d), default="")
+                  for i in topic["papers"]}
+        shown = {e.title for e in feed.entries}
+        assert min(latest[t] for t in shown) >= max((latest[t] for t in expected - shown), default=""), \
+            "a topic's feed holds its newest papers"
         assert all(topic["label"] in [t.label for t in e.tags] for e in feed.entries)
 
 

@@ -10,6 +10,7 @@ import feedparser
 import pytest
 from markupsafe import escape
 
+from generator.config import DigestConfig
 from generator.ingest.text import sentences
 
 from .conftest import SEED_WATCHLISTS
@@ -62,7 +63,8 @@ def test_each_watchlist_has_a_page_newest_first_and_an_atom_feed_it_announces(se
         feed = feedparser.parse((seeds_site / "watchlists" / f"{watchlist['id']}.xml").read_bytes())
         assert not feed.bozo and feed.feed.title.endswith(watchlist["name"])
         entries = {e.link.rsplit("papers/", 1)[1].rstrip("/") for e in feed.entries}
-        assert entries <= set(watchlist["papers"]) and len(entries) == min(50, len(watchlist["papers"]))
+        assert entries <= set(watchlist["papers"])
+        assert len(entries) == min(DigestConfig().list_feed_papers, len(watchlist["papers"]))
     assert {w["url"] for w in seeds_json["watchlists"]} <= linked_urls(seeds_site, "watchlists/")
 
 
