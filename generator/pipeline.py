@@ -114,14 +114,13 @@ def build_pages(digest: Digest, config: DigestConfig, root: Path | None = None, 
         return render_pages(digest, config, root, use_directory_urls)
 
 
-def build_feeds(digest: Digest, config: DigestConfig, site_url: str | None,
-                            use_directory_urls: bool = True, timings: dict[str, float] | None = None
-                            ) -> dict[str, str]:
+def build_feeds(digest: Digest, config: DigestConfig, site_url: str | None, use_directory_urls: bool = True,
+                timings: dict[str, float] | None = None) -> dict[str, str]:
     """Atom and JSON feeds (the site's, each topic's and watchlist's), and the redirects of retired topics."""
     timings = {} if timings is None else timings
     with _stage("feeds", timings):
         return {**feed_files(digest, config.title, config.feed_papers, config.list_feed_papers, site_url,
-                                      use_directory_urls),
+                             use_directory_urls),
                 **redirect_files(digest, site_url, use_directory_urls)}
 
 

@@ -90,8 +90,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
         pages["papers.json"] = papers_json(self.digest, self.root, config.use_directory_urls)
-        pages.update(build_feeds(self.digest, self.digest_config, config.site_url,
-                                             config.use_directory_urls, self.timings))
+        pages.update(build_feeds(self.digest, self.digest_config, config.site_url, config.use_directory_urls,
+                                 self.timings))
         pages.update(build_search(self.digest, config.use_directory_urls, self.timings))
         pages[ICONS_CSS] = self._icons_css(config)
         for path, content in pages.items():

@@ -121,13 +121,7 @@ def choose_runtime(requested: str, device: str, model_name: str) -> str:
     model only)."""
     if requested != "auto":
         return requested
-    return "onnx" if device == "cpu" and model_name == BUNDLED_MODEL and _onnxruntime_installed() else "torch"
-
-
-def _onnxruntime_installed() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("onnxruntime") is not None
+    return "onnx" if device == "cpu" and model_name == BUNDLED_MODEL else "torch"
 
 
 @functools.lru_cache(maxsize=4)

@@ -19,7 +19,7 @@ export function startListExports() {
 async function exportList(bar, format) {
   const rows = [];
   for (const [address, page] of await listPages()) {
-    rows.push(...[...page.querySelectorAll(ITEMS)].map((item) => paperRow(item, address, bar.dataset.exportDate)));
+    for (const item of page.querySelectorAll(ITEMS)) rows.push(paperRow(item, address, bar.dataset.exportDate));
   }
   const name = bar.dataset.exportName;
   if (format === "bibtex") download(name + ".bib", "application/x-bibtex", bibtex(rows));
