@@ -16,8 +16,11 @@ on a CPU machine (the GPU machine may have no room or time for it).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
 import json
 import platform
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -27,38 +30,54 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.corpus import paper, sources  # noqa: E402
-from generator.analysis.engines.encoders import encoder_for  # noqa: E402
-from generator.analysis.engines.local import KeyphraseExtractor  # noqa: E402
 from generator.config import BUNDLED_MODEL, KeyphraseSettings  # noqa: E402
+
+# The candidate workers import this module as their main: what loads torch is imported where it is used.
 
 TOP = 5
 
 
 def corpus_texts(count: int) -> list[str]:
+    from bench.corpus import paper, sources
+
     pool = sources()
     return [f"{source.title}. {source.abstract}" for source in (paper(i, pool) for i in range(count))]
 
 
-def extract(texts: list[str], device: str, model: str) -> tuple[list[list[str]], np.ndarray, float]:
-    extractor = KeyphraseExtractor(KeyphraseSettings(device=device, model=model))
+def extract(texts: list[str], device: str, model: str, batch: int = 0
+            ) -> tuple[list[list[str]], np.ndarray, float]:
+    from generator.analysis.engines.local import KeyphraseExtractor
+
+    extractor = KeyphraseExtractor(KeyphraseSettings(device=device, model=model, batch_size=batch))
     start = time.perf_counter()
     phrases, embeddings = extractor.extract_with_embeddings(texts, progress=False)
     return phrases, embeddings, time.perf_counter() - start
 
 
 class Stopwatch:
-    """Wraps a function and adds up the seconds spent in it."""
+    """Adds up the seconds spent in ``owner.attribute`` (a module's function, a class's method or an
+    object's method) until ``stop``."""
 
-    def __init__(self, function):
-        self.function, self.seconds = function, 0.0
+    def __init__(self, owner: object, attribute: str) -> None:
+        self.owner, self.attribute, self.seconds, self.calls = owner, attribute, 0.0, 0
+        self.saved = vars(owner).get(attribute)
+        original = self.saved or getattr(owner, attribute)
 
-    def __call__(self, *args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return self.function(*args, **kwargs)
-        finally:
-            self.seconds += time.perf_counter() - start
+        def timed(*args, **kwargs):
+            self.calls += 1
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+
+        setattr(owner, attribute, timed)
+
+    def stop(self) -> None:
+        if self.saved is None:
+            delattr(self.owner, self.attribute)
+        else:
+            setattr(self.owner, self.attribute, self.saved)
 
 
 def agreement(gpu: list[list[str]], cpu: list[list[str]]) -> float:
@@ -78,7 +97,9 @@ def write_reference(path: Path, count: int, model: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=20_000)
-    parser.add_argument("--sample", type=int, default=1_000, help="texts compared with the CPU")
+    parser.add_argument("--sample", type=int, default=1_000, help="texts compared with the CPU (0: none)")
+    parser.add_argument("--batch", type=int, default=0, help="keyphrases.batch_size (0: the default)")
+    parser.add_argument("--profile", action="store_true", help="print where the timed run spent its time")
     parser.add_argument("--model", default=BUNDLED_MODEL, help="model name or folder")
     parser.add_argument("--device", default="cuda", help="the device measured (cuda; mps or cpu to compare)")
     parser.add_argument("--reference", type=Path, help="CPU results written by --write-reference")
@@ -90,6 +111,10 @@ def main() -> None:
 
     import torch
 
+    from generator.analysis.engines import local
+    from generator.analysis.engines.encoders import encoder_for
+    from generator.analysis.phrases import PARALLEL_TEXTS, CandidateSet, default_workers
+
     device = args.device
     on_cuda = device == "cuda"
     if on_cuda and not torch.cuda.is_available():
@@ -100,19 +125,36 @@ def main() -> None:
     texts = corpus_texts(args.papers)
     print(f"{len(texts)} corpus texts made in {time.perf_counter() - start:.1f} s")
 
-    encoder = encoder_for(KeyphraseSettings(device=device, model=args.model))
-    extract(texts[:200], device, args.model)  # warm-up: CUDA context, kernels, the tokenizer
-    prepare_start = time.perf_counter()
-    KeyphraseExtractor(KeyphraseSettings(device=device, model=args.model)).prepare(texts)
-    prepare_seconds = time.perf_counter() - prepare_start
-    encoder.encode = encoding = Stopwatch(encoder.encode)  # the extractor below gets this same encoder
-    _phrases, _embeddings, seconds = extract(texts, device, args.model)
-    del encoder.encode
+    settings = KeyphraseSettings(device=device, model=args.model, batch_size=args.batch)
+    encoder = encoder_for(settings)
+    extract(texts[:200], device, args.model, args.batch)  # warm-up: CUDA context, kernels, the tokenizer
+    start = time.perf_counter()
+    CandidateSet.from_texts(texts[:PARALLEL_TEXTS])
+    print(f"warm-up: candidate workers started ({default_workers(len(texts))} of them, once per process) "
+          f"in {time.perf_counter() - start:.1f} s")
+    stages = {"candidate phrases (CPU)": (local.KeyphraseExtractor, "prepare"),
+              "ranking slices": (local.KeyphraseExtractor, "rank"),
+              "model encoding with tokenisation": (encoder, "encode"),
+              "MMR ranking": (local, "rank_by_mmr")}
+    watches = {name: Stopwatch(owner, attribute) for name, (owner, attribute) in stages.items()}
+    profile = cProfile.Profile() if args.profile else None
+    with profile or contextlib.nullcontext():
+        _phrases, _embeddings, seconds = extract(texts, device, args.model, args.batch)
+    for watch in watches.values():
+        watch.stop()
     memory = f"; peak GPU memory {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB" if on_cuda else ""
-    print(f"{device}: {len(texts)} abstracts in {seconds:.1f} s = {len(texts) / seconds:.0f} abstracts/s "
-          f"(of which candidate phrases {prepare_seconds:.1f} s, model encoding {encoding.seconds:.1f} s, "
-          f"the rest, KeyBERT's ranking on the CPU, {seconds - prepare_seconds - encoding.seconds:.1f} s"
-          f"{memory})")
+    print(f"{device}: {len(texts)} abstracts in {seconds:.1f} s = {len(texts) / seconds:.0f} abstracts/s, "
+          f"batch {encoder.batch_size}{memory}")
+    prepare, ranking, encoding, mmr = (watch.seconds for watch in watches.values())
+    print(f"  candidate phrases (CPU, {default_workers(len(texts))} processes): {prepare:.1f} s")
+    print(f"  model encoding with tokenisation: {encoding:.1f} s")
+    print(f"  MMR ranking: {mmr:.1f} s")
+    print(f"  the rest: {ranking - encoding - mmr:.1f} s in ranking slices (vocabulary, document chunks), "
+          f"{seconds - prepare - ranking:.1f} s outside them")
+    if profile:
+        pstats.Stats(profile).sort_stats("tottime").print_stats(20)
+    if not args.sample:
+        return
 
     if args.reference:
         reference = json.loads(args.reference.read_text(encoding="utf-8"))

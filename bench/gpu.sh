@@ -19,5 +19,5 @@ if [ -d .whl ]; then
 else
   "$PY" -m pip install --quiet -e .
 fi
-export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
+export PYTHONUNBUFFERED=1
 exec "$PY" bench/gpu.py "$@"

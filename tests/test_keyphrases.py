@@ -9,16 +9,20 @@ import logging
 import pytest
 
 from generator.analysis.cache import TextCache
-from generator.analysis.engines.encoders import choose_runtime, encoder_for, load_encoder
+from generator.analysis.engines.encoders import choose_runtime, encoder_for, length_batches, load_encoder
 from generator.analysis.engines.local import KeyphraseExtractor, choose_device, sentence_chunks
+from generator.analysis.engines.mmr import rank_by_mmr
 from generator.analysis.keyphrases import (
     extract_keyphrases,
     settings_fingerprint,
     text_file_document,
 )
-from generator.analysis.phrases import CandidateSet, noun_phrases, spelling_key
+from generator.analysis.phrases import CandidateSet, default_workers, noun_phrases, spelling_key
 from generator.config import KeyphraseSettings
+from generator.ingest.parse import parse_dump
 from generator.records import Paper
+
+from .conftest import SEEDS
 
 SPEECH = ("Multi-talker ASR with Large Language Models. Recognizing overlapping speech from multiple "
           "speakers is one of the hardest problems for automatic speech recognition. We propose an "
@@ -65,6 +69,25 @@ def test_case_and_plural_variants_are_one_candidate_spelled_the_commonest_way():
                                           "Deep neural networks learn."])
     assert spelling_key("Neural Networks") == spelling_key("neural network")
     assert candidates.per_document == [["neural network"], ["neural network"], ["Deep neural networks"]]
+
+
+def test_candidates_found_on_several_processes_are_those_found_on_one():
+    seeds = [entry for path in sorted(SEEDS.glob("*.txt")) for entry in parse_dump(path).entries]
+    texts = [f"{e.title}. {e.abstract}" for e in seeds]
+    assert default_workers(len(texts)) == 1, "a few hundred texts are not worth starting processes"
+    serial = CandidateSet.from_texts(texts, workers=1)
+    assert CandidateSet.from_texts(texts, workers=2) == serial
+    assert sum(map(len, serial.per_document)) > 10 * len(texts)
+
+
+def test_gpu_batches_hold_more_short_texts_and_every_text_once():
+    items = ["short phrase"] * 50 + ["word " * 300] * 5 + ["a medium sentence of some words"] * 20
+    fixed = list(length_batches(items, 4))
+    assert [len(rows) for rows in fixed] == [4] * 18 + [3]
+    by_pieces = list(length_batches(items, 4, max_length=256))
+    assert sorted(row for rows in by_pieces for row in rows) == list(range(len(items)))
+    assert [items[rows[0]] for rows in by_pieces[:2]] == ["word " * 300] * 2, "longest first"
+    assert [len(rows) for rows in by_pieces] == [4, 4, 67], "the rest fits the word pieces of 4 long texts"
 
 
 def test_text_files_read_their_first_lines_as_the_title():
@@ -114,11 +137,54 @@ def test_slices_give_the_same_keyphrases_and_embed_each_phrase_once(monkeypatch)
     sliced, sliced_vectors = extractor.extract_with_embeddings(texts, progress=False)
     assert sliced == whole
     assert (sliced_vectors * whole_vectors).sum(axis=1).min() > 0.999
-    per_text = CandidateSet.from_texts([keyphrases.plain_text(t) for t in texts]).per_document
+    per_text = CandidateSet.from_texts(texts).per_document
     assert set(per_text[1]) & set(per_text[2]), "the two diffusion texts share candidates"
     vocabulary = {p for phrases in per_text for p in phrases}
     phrases = [item for item in embedded if item in vocabulary]
     assert sorted(phrases) == sorted(vocabulary), "each phrase is embedded once, in the first slice that has it"
+
+
+@pytest.mark.slow
+def test_batched_mmr_chooses_what_keybert_chooses(monkeypatch):
+    """The ranking is KeyBERT's MMR run on many documents at once: on 250 seed abstracts, in batches of
+    many sizes (padding included), and on texts with no, one or fewer candidates than asked for, it
+    chooses the same phrases in the same order as KeyBERT's own extract_keywords."""
+    from keybert import KeyBERT
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    import generator.analysis.engines.mmr as mmr
+
+    seeds = [entry for path in sorted(SEEDS.glob("*.txt")) for entry in parse_dump(path).entries]
+    texts = [f"{e.title}. {e.abstract}" for e in seeds[::2][:250]]
+    texts += ["x", "graph neural networks", "Sparse attention for long video diffusion."]
+    settings = KeyphraseSettings()
+    extractor = KeyphraseExtractor(settings)
+    plain, candidates = extractor.prepare(texts)
+    assert [len(c) for c in candidates[-3:-1]] == [0, 1] and len(candidates[-1]) < settings.top_n
+    encoder = encoder_for(settings)
+    vocabulary = sorted({p for phrases in candidates for p in phrases})
+    phrases, documents = encoder.encode(vocabulary), extractor._embed_documents(encoder, plain)
+    per_text = dict(zip(plain, candidates, strict=True))
+    theirs = KeyBERT(model=encoder).extract_keywords(
+        plain, vectorizer=CountVectorizer(analyzer=per_text.__getitem__), top_n=settings.top_n, use_mmr=True,
+        diversity=settings.diversity, doc_embeddings=documents, word_embeddings=phrases)
+    expected = [[phrase for phrase, _score in doc] for doc in theirs]
+    row = {phrase: n for n, phrase in enumerate(vocabulary)}
+    rows = [sorted(row[p] for p in phrases_of_text) for phrases_of_text in candidates]
+    for cells in (mmr.BATCH_CELLS, 5_000, 1):
+        monkeypatch.setattr(mmr, "BATCH_CELLS", cells)
+        ours = rank_by_mmr(documents, phrases, rows, settings.top_n, settings.diversity)
+        assert [[vocabulary[n] for n in doc] for doc in ours] == expected
+    assert expected[-3] == [] and len(expected[-2]) == 1
+
+
+@pytest.mark.slow
+def test_the_torch_encoder_gives_sentence_transformers_own_embeddings():
+    texts = [SPEECH, "  graph neural networks ", "", "x", " ".join([DIFFUSION] * 12), "ÄÖÜ naïve café"]
+    encoder = load_encoder("all-MiniLM-L6-v2", "cpu", "torch", 2)
+    assert encoder.tokenizer is not None, "the bundled model's fast tokenizer is used"
+    reference = encoder.model.encode(texts, normalize_embeddings=True)
+    assert (encoder.encode(texts) * reference).sum(axis=1).min() > 0.99999
 
 
 @pytest.mark.slow

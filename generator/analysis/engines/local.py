@@ -1,7 +1,7 @@
-"""The local engine: ranks texts in this process, on the CPU or a GPU, with KeyBERT's MMR.
+"""The local engine: ranks texts in this process, on the CPU or a GPU, with KeyBERT's MMR (``mmr``).
 
 Documents and the candidate vocabulary are embedded once each, in slices of ``SLICE_TEXTS`` texts (so
-memory is bounded by a slice), and handed to KeyBERT, which ranks each document's own candidates with
+memory is bounded by a slice), and each document's own candidates are ranked with
 MMR: the cost grows with the corpus, not with documents times candidates. The model reads at most 256
 word pieces; longer documents are embedded in chunks of whole sentences and their embeddings averaged,
 so a phrase late in a long abstract is judged against all of it.
@@ -14,13 +14,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from mkdocs.plugins import get_plugin_logger
-from sklearn.feature_extraction.text import CountVectorizer
 from tqdm.auto import tqdm
 
 from generator.analysis.engines.encoders import Encoder, choose_device, encoder_for
+from generator.analysis.engines.mmr import rank_by_mmr
 from generator.analysis.phrases import CandidateSet
 from generator.config import KeyphraseSettings
-from generator.ingest.text import plain_text
 
 log = get_plugin_logger("digest")
 
@@ -92,43 +91,32 @@ class KeyphraseExtractor:
 
     def prepare(self, texts: Sequence[str]) -> tuple[list[str], list[list[str]]]:
         """The texts cleaned of LaTeX remnants, and each one's candidates, spelled one way across all."""
-        plain = [plain_text(text) for text in texts]
-        return plain, CandidateSet.from_texts(plain, self.settings.max_words).per_document
+        candidates = CandidateSet.from_texts(texts, self.settings.max_words)
+        return candidates.texts, candidates.per_document
 
     def rank(self, encoder: Encoder, texts: list[str], candidates: list[list[str]],
              kept: dict[str, np.ndarray]) -> tuple[list[list[str]], np.ndarray]:
-        """One slice of prepared texts, ranked by KeyBERT's MMR over their own candidates, and their unit
-        document embeddings. ``kept`` holds the embeddings of phrases met in earlier slices and receives
-        this slice's new ones."""
-        from keybert import KeyBERT
-
+        """One slice of prepared texts, ranked by MMR over their own candidates, and their unit document
+        embeddings. ``kept`` holds the embeddings of phrases met in earlier slices and receives this
+        slice's new ones."""
         vocabulary = sorted({p for phrases in candidates for p in phrases})
         new = [p for p in vocabulary if p not in kept]
         if new:
             kept.update((p, v.copy()) for p, v in zip(new, encoder.encode(new), strict=True))
-        doc_embeddings = self._embed_documents(encoder, texts)
-        per_text = dict(zip(texts, candidates, strict=True))
-        ranked = KeyBERT(model=encoder).extract_keywords(
-            texts,
-            vectorizer=CountVectorizer(analyzer=per_text.__getitem__),
-            top_n=self.settings.top_n,
-            use_mmr=True,
-            diversity=self.settings.diversity,
-            doc_embeddings=doc_embeddings,
-            word_embeddings=np.vstack([kept[p] for p in vocabulary]),
-        )
-        if len(texts) == 1:
-            ranked = [ranked]
-        norms = np.linalg.norm(doc_embeddings, axis=1, keepdims=True)
-        return [[phrase for phrase, _score in doc] for doc in ranked], doc_embeddings / np.maximum(norms, 1e-12)
+        documents = self._embed_documents(encoder, texts)
+        row = {phrase: n for n, phrase in enumerate(vocabulary)}
+        ranked = rank_by_mmr(documents, np.array([kept[p] for p in vocabulary]).reshape(-1, documents.shape[1]),
+                             [sorted(row[p] for p in phrases) for phrases in candidates],
+                             self.settings.top_n, self.settings.diversity, self.device)
+        norms = np.linalg.norm(documents, axis=1, keepdims=True)
+        return [[vocabulary[n] for n in rows] for rows in ranked], documents / np.maximum(norms, 1e-12)
 
     @staticmethod
     def _embed_documents(encoder: Encoder, texts: list[str]) -> np.ndarray:
+        """Each text's chunks embedded, averaged with their word counts as weights."""
         chunked = [sentence_chunks(text) for text in texts]
-        flat = encoder.encode([chunk for chunks in chunked for chunk in chunks])
-        documents, start = [], 0
-        for chunks in chunked:
-            weights = np.array([len(chunk.split()) for chunk in chunks], dtype=np.float32)
-            documents.append(weights @ flat[start:start + len(chunks)] / weights.sum())
-            start += len(chunks)
-        return np.vstack(documents)
+        flat_chunks = [chunk for chunks in chunked for chunk in chunks]
+        flat = encoder.encode(flat_chunks)
+        weights = np.array([len(chunk.split()) or 1 for chunk in flat_chunks], dtype=np.float32)
+        starts = np.cumsum([0] + [len(chunks) for chunks in chunked[:-1]])
+        return np.add.reduceat(flat * weights[:, None], starts) / np.add.reduceat(weights, starts)[:, None]
