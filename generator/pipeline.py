@@ -18,7 +18,7 @@ from generator.analysis.areas import group_into_areas
 from generator.analysis.cache import TextCache
 from generator.analysis.code_links import code_links
 from generator.analysis.keyphrases import PhraseEmbedder, extract_keyphrases, paper_texts
-from generator.analysis.related import related_papers
+from generator.analysis.related import load_neighbours, nearest_papers, save_neighbours
 from generator.analysis.summaries import SUMMARY_VERSION, summarize
 from generator.analysis.topic_state import load_state, save_state, update_topics
 from generator.analysis.topics import TEXT_KEYS_VERSION, text_phrase_keys
@@ -83,7 +83,11 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, 
         for paper in papers:
             paper.code = code_links(paper.abstract_raw or paper.abstract)
     with _stage("related", timings):
-        related = related_papers(papers, embeddings, config.related_papers)
+        previous = load_neighbours(config.cache_dir)
+        neighbours = nearest_papers(papers, embeddings, config.related_papers, previous)
+        if neighbours is not previous:
+            save_neighbours(config.cache_dir, neighbours)
+        related = neighbours.by_id()
         for paper in papers:
             paper.related = related[paper.id]
     with _stage("topics", timings):

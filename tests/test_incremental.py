@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def _project(tmp_path: Path, cache: Path, days: list[str]) -> tuple[Path, Path]:
     return make_project(tmp_path / "project", cache, dumps=[str(dumps)], topics={"min_papers": 2}), dumps
 
 
-def test_a_rebuild_keeps_unchanged_files_and_rewrites_the_changed_ones(tmp_path, keyphrase_cache):
+def test_a_rebuild_keeps_unchanged_files_and_rewrites_the_changed_ones(tmp_path, keyphrase_cache, caplog):
     config_file, dumps = _project(tmp_path, keyphrase_cache, ["2025-03-12", "2025-03-13"])
     site = build_site(config_file, out=tmp_path / "site")
     before = {path: (p.stat().st_ino, p.read_bytes()) for path, p in _files(site).items()}
@@ -39,7 +40,9 @@ def test_a_rebuild_keeps_unchanged_files_and_rewrites_the_changed_ones(tmp_path,
         path: inode for path, (inode, _) in before.items()}, "the same dumps rewrite nothing"
 
     shutil.copy(EXAMPLE_DUMPS / "2025-03-14.txt", dumps)
-    build_site(config_file, out=site)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.digest"):
+        build_site(config_file, out=site)
+    assert "Related papers: 14 kept from the last build, 6 new papers compared with all" in caplog.text
     after = _files(site)
     kept = [path for path, p in after.items() if path in before and p.stat().st_ino == before[path][0]]
     rewritten = [path for path in after if path not in kept]
@@ -48,9 +51,11 @@ def test_a_rebuild_keeps_unchanged_files_and_rewrites_the_changed_ones(tmp_path,
     assert "papers.json" in rewritten and "dates/2025/03/14/index.html" in rewritten
     assert any(path.startswith("papers/") for path in kept), "pages of earlier papers stay as they were"
 
+    (keyphrase_cache / "related.npz").unlink()
     fresh = build_site(config_file, out=tmp_path / "fresh")
     assert {path: p.read_bytes() for path, p in _files(fresh).items()} == {
-        path: p.read_bytes() for path, p in after.items()}, "a kept site equals a site built afresh"
+        path: p.read_bytes() for path, p in after.items()}, "a kept site equals a site built afresh, related \
+        papers computed anew included"
 
 
 def test_dirty_serve_rebuilds_only_generated_pages_whose_content_changed(tmp_path, keyphrase_cache):
