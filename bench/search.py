@@ -254,6 +254,13 @@ class GzipHandler(SimpleHTTPRequestHandler):
             super().handle()
 
 
+class CdnLikeServer(ThreadingHTTPServer):
+    """Python's default backlog (5) drops connections that a browser opens at once, which then wait a
+    second for a retry: a CDN accepts them."""
+
+    request_queue_size = 128
+
+
 def serve(site: Path) -> tuple[multiprocessing.Process, str]:
     """The site over HTTP from a process of its own (in this one, the browser driver's event handling
     would hold the interpreter's lock while files are sent), every text file compressed before the first
@@ -269,7 +276,7 @@ def _serve_forever(site: Path, ports: multiprocessing.Queue) -> None:
     texts = [path for path in sorted(site.rglob("*")) if path.suffix in COMPRESSED and path.is_file()]
     GzipHandler.compressed = {path.resolve(): gzip.compress(path.read_bytes(), compresslevel=6)
                               for path in texts}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
+    server = CdnLikeServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
     ports.put(server.server_port)
     server.serve_forever()
 

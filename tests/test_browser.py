@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,6 +21,7 @@ import bibtexparser
 import pytest
 
 import generator.publish.pages as pages_module
+import generator.publish.search as search_module
 from generator.cli import build_site
 from generator.slugs import slug
 
@@ -50,8 +52,8 @@ def browser():
 
 
 @contextlib.contextmanager
-def _served(folder):
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def _served(folder, handler_class=None):
+    handler = functools.partial(handler_class or _QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -74,6 +76,29 @@ def hostile_url(hostile_site):
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
+
+
+class _SlowResultFilesHandler(_QuietHandler):
+    """Serves the search's title and summary files a third of a second late, as a slow network would."""
+
+    def do_GET(self):
+        if "/search/papers/" in self.path or "/search/summaries/" in self.path:
+            time.sleep(0.3)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().do_GET()
+
+
+@pytest.fixture(scope="module")
+def sharded_url(tmp_path_factory, keyphrase_cache):
+    """The seeds with the search files of a large digest: titles, summaries and abstracts in many files,
+    each loaded when a query needs it (past ``PREFETCH_PAPERS``, here 50)."""
+    folder = tmp_path_factory.mktemp("sharded-seeds")
+    config_file = make_project(folder, keyphrase_cache, dumps=[str(SEEDS)], default_year=SEED_DEFAULT_YEAR)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_module, "PREFETCH_PAPERS", 50)
+        site = build_site(config_file, out=folder / "site")
+    with _served(site, _SlowResultFilesHandler) as url:
+        yield url
 
 
 @pytest.fixture
@@ -152,6 +177,39 @@ def test_typing_a_query_puts_the_expected_paper_first(page, site_url, seeds_json
     assert _result_paths(page)[0].endswith(f"/papers/{paper['id']}/")
     assert "q=generalist+embedding+model" in page.url
     assert page.foreign_requests == []
+
+
+_ALL_SHOWN = """(() => {
+  const status = document.querySelector('#search-status').textContent;
+  const count = Number((status.match(/^(\\d+) papers? match/) || [])[1]);
+  return count > 0 && document.querySelectorAll('#search-results li').length === Math.min(count, 20);
+})()"""
+"""The search status says how many papers match, and the first page shows them all (up to 20)."""
+
+
+def test_a_large_digests_search_drops_the_files_of_replaced_results_and_shows_the_new_ones(
+        browser, page, site_url, sharded_url):
+    query = "speech recognition"
+    page.goto(site_url + "search/?q=" + query.replace(" ", "+"))
+    page.wait_for_function(_ALL_SHOWN)
+    expected = _result_paths(page)
+    assert len(expected) >= 5
+
+    context = browser.new_context()
+    sharded = context.new_page()
+    errors, failed = [], []
+    sharded.on("pageerror", lambda error: errors.append(str(error)))
+    sharded.on("requestfailed", lambda request: failed.append(urlparse(request.url).path))
+    sharded.goto(sharded_url + "search/?q=model")
+    sharded.locator("#search-results a").first.wait_for(timeout=20_000)
+    sharded.locator("input[name=q]").fill(query)
+    sharded.wait_for_function(_ALL_SHOWN, timeout=20_000)
+    sharded.wait_for_load_state("networkidle")
+    assert _result_paths(sharded) == expected, "the same results as the digest that loads every file at once"
+    assert any("/search/papers/" in path or "/search/summaries/" in path for path in failed), \
+        "title and summary files of the replaced results were cancelled"
+    assert errors == []
+    context.close()
 
 
 def test_a_shared_search_url_opens_with_its_results_best_first(page, site_url, seeds_json):

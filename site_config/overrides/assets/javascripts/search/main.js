@@ -71,6 +71,7 @@ function start(root) {
 
   function search() {
     const current = ++run;
+    loader.cancelResults();
     writeState(form);
     const text = input.value.trim();
     const words = queryWords(text);
@@ -97,12 +98,16 @@ function start(root) {
     }).then(() => renderer.endQuery());
   }
 
-  /* The next page of results, each shown as soon as its title shard and those before it are in. */
+  /* The next page of results, each shown as soon as its title shard and those before it are in. The
+   * other results' shards are requested once the first one's is in, so none competes with it. A newer
+   * query cancels the files still loading (loader.cancelResults): this page's then stops quietly. */
   function showMore(current) {
     const first = list.children.length, page = shown.slice(first, first + PAGE_SIZE);
     more.hidden = first + page.length >= shown.length;
-    const shards = page.map((hit) => loader.paperShard(hit[0]));
-    return page.reduce((previous, hit, k) => previous.then(() => shards[k]).then((shard) => {
+    const leading = page.length ? loader.paperShard(page[0][0]) : Promise.resolve();
+    const shards = page.map((hit, k) => (k === 0 ? leading : leading.then(() => loader.paperShard(hit[0]))));
+    shards.forEach((shard) => shard.catch(() => {}));
+    const shownAll = page.reduce((previous, hit, k) => previous.then(() => shards[k]).then((shard) => {
       if (current !== run) return;
       const [title, url] = shard[hit[0] % layout.papers_per_shard];
       const summary = loader.summaryShard(hit[0]).then((s) => s[hit[0] % layout.papers_per_shard], () => "");
@@ -115,6 +120,7 @@ function start(root) {
         }
       }
     }), Promise.resolve());
+    return shownAll.catch((error) => { if (current === run) throw error; });
   }
 
   status.dataset.idle = status.textContent;

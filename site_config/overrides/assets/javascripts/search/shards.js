@@ -2,16 +2,36 @@
  * and summaries (a small digest's in one file each) and facets, each fetched once. */
 
 export function makeLoader(dataUrl, layout) {
-  const cache = new Map();
+  const cache = new Map(), forResults = new Map();
 
-  function fetchJson(path) {
+  /* A file of search/, fetched once. ``forResult`` files (titles and summaries of the results shown) can
+   * be cancelled by cancelResults. */
+  function fetchJson(path, forResult = false) {
     if (!cache.has(path)) {
-      cache.set(path, fetch(new URL(path, dataUrl), { priority: "high" }).then((response) => {
-        if (!response.ok) throw new Error(path + ": HTTP " + response.status);
-        return response.json();
-      }));
+      const controller = forResult ? new AbortController() : null;
+      const request = fetch(new URL(path, dataUrl), { priority: "high", signal: controller?.signal })
+        .then((response) => {
+          if (!response.ok) throw new Error(path + ": HTTP " + response.status);
+          return response.json();
+        });
+      cache.set(path, request);
+      if (controller) {
+        forResults.set(path, controller);
+        const settled = () => { if (forResults.get(path) === controller) forResults.delete(path); };
+        request.then(settled, settled);
+      }
     }
     return cache.get(path);
+  }
+
+  /* Stops the title and summary files still loading for the results a new query replaces, so that the
+   * new query's own files do not queue behind them for a connection; they are fetched again if needed. */
+  function cancelResults() {
+    forResults.forEach((controller, path) => {
+      controller.abort();
+      cache.delete(path);
+    });
+    forResults.clear();
   }
 
   /* Abstract scores of one word's stem, from its shard. */
@@ -29,12 +49,12 @@ export function makeLoader(dataUrl, layout) {
   }
 
   function paperShard(number) {
-    return fetchJson("papers/" + Math.floor(number / layout.papers_per_shard) + ".json");
+    return fetchJson("papers/" + Math.floor(number / layout.papers_per_shard) + ".json", true);
   }
 
   /* The one-sentence summaries of the same papers as paperShard(number): shown until a snippet loads. */
   function summaryShard(number) {
-    return fetchJson("summaries/" + Math.floor(number / layout.papers_per_shard) + ".json");
+    return fetchJson("summaries/" + Math.floor(number / layout.papers_per_shard) + ".json", true);
   }
 
   /* A small digest's abstract files, requested once the first results show, so no later query waits. */
@@ -42,7 +62,7 @@ export function makeLoader(dataUrl, layout) {
     for (let n = 0; n < layout.abstract_shards; n++) fetchJson("abstracts/" + n + ".json");
   }
 
-  return { fetchJson, abstractScores, paperShard, summaryShard, prefetchAbstracts };
+  return { fetchJson, abstractScores, paperShard, summaryShard, prefetchAbstracts, cancelResults };
 }
 
 /* The abstract shard of a term: FNV-1a of its UTF-8 bytes, as generator/publish/search.py computes it. */
