@@ -17,6 +17,7 @@ server, which a reader's running browser does not pay). Times come from five mor
 listener on their requests; the first result is the median run's, later queries count all runs.
 
     .venv/bin/python bench/search.py [N ...]     (default: 605 5000 20000; 605 means the seeds)
+    .venv/bin/python bench/search.py --engines digest,pagefind 100000   (some engines only)
     .venv/bin/python bench/search.py --relevance (known-item search on the seeds and on Inspec)
 
 Relevance: for 300 papers of the seeds (drawn with a fixed seed), the query is the paper's first
@@ -396,14 +397,20 @@ def main() -> None:
     if sys.argv[1:2] == ["--relevance"]:
         main_relevance()
         return
-    counts = [int(a) for a in sys.argv[1:]] or [605, 5000, 20000]
+    arguments = sys.argv[1:]
+    engines = list(ENGINES)
+    if "--engines" in arguments:
+        at = arguments.index("--engines")
+        engines = arguments[at + 1].split(",")
+        del arguments[at:at + 2]
+    counts = [int(a) for a in arguments] or [605, 5000, 20000]
     print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless, "
           f"gzip server on localhost")
     print(f"{'papers':>6} {'search':<9} {'first result':>13} {'transferred':>12} {'later queries':>22}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for count in counts:
-            for engine in ENGINES:
+            for engine in engines:
                 server, base = serve(build(count, engine))
                 try:
                     transferred = transferred_before_first_result(browser, base, engine)

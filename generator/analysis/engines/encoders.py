@@ -96,7 +96,7 @@ def _to_device(array: np.ndarray, device: Any) -> Any:
     import torch
 
     tensor = torch.from_numpy(array)
-    return tensor.pin_memory().to(device, non_blocking=True) if device.type == "cuda" else tensor
+    return tensor.pin_memory().to(device, non_blocking=True) if device.type == "cuda" else tensor.to(device)
 
 
 def _fast_tokenizer(model: Any) -> Any:
