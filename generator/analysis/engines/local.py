@@ -1,10 +1,10 @@
 """The local engine: ranks texts in this process, on the CPU or a GPU, with KeyBERT's MMR (``mmr``).
 
 Documents and the candidate vocabulary are embedded once each, in slices of ``SLICE_TEXTS`` texts (so
-memory is bounded by a slice), and each document's own candidates are ranked with
-MMR: the cost grows with the corpus, not with documents times candidates. The model reads at most 256
-word pieces; longer documents are embedded in chunks of whole sentences and their embeddings averaged,
-so a phrase late in a long abstract is judged against all of it.
+memory is bounded by a slice), and each document's own candidates are ranked with MMR: the cost grows
+with the corpus, not with documents times candidates. The model reads at most 256 word pieces; longer
+documents are embedded in chunks of whole sentences and their embeddings averaged, so a phrase late in
+a long abstract is judged against all of it.
 """
 
 from __future__ import annotations
