@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from html import escape as html_escape
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
@@ -232,6 +233,17 @@ def test_home_page_shows_latest_day_largest_topics_and_counts(seeds_site, seeds_
     assert "Latest: Mon 28 Oct 2024" in text
     largest = max(seeds_json["topics"], key=lambda t: len(t["papers"]))
     assert largest["label"] in text
+
+
+def test_window_titles_name_the_page_then_the_site_and_the_home_page_the_site_once(seeds_site, seeds_json):
+    def title(path: str) -> str:
+        html = (seeds_site / path / "index.html").read_text(encoding="utf-8")
+        return unescape(re.search(r"<title>(.*?)</title>", html, re.S).group(1))
+
+    assert title("") == "Paper Digest"
+    assert title("topics") == "Topics - Paper Digest"
+    paper = seeds_json["papers"][0]
+    assert title(paper["url"]) == f"{paper['title']} - Paper Digest"
 
 
 def test_search_files_cover_every_paper_and_leave_out_materials_index(seeds_site, seeds_json):
