@@ -36,6 +36,15 @@ def test_the_summary_is_verbatim_and_short_abstracts_are_their_own_summary():
     assert _summary("", []) == ""
 
 
+def test_sentences_glued_by_a_listing_are_two_sentences_but_names_and_abbreviations_stay_whole():
+    glued = "It trains in 9 days.Based on MT-Bench, it wins.This is achieved by curation."
+    assert sentences(glued) == ["It trains in 9 days.", "Based on MT-Bench, it wins.",
+                                "This is achieved by curation."]
+    for whole in ("We use ASP.NET and Node.js here.", "See e.g.Fig. 2 and the U.S.Army data.",
+                  "Code is on github.com/Org.Name today."):
+        assert sentences(whole) == [whole]
+
+
 def test_code_links_are_code_hosts_or_addresses_introduced_as_code_or_project_pages():
     abstract = " ".join([
         "We release the corpus at https://data.example.org/corpus. Models: https://huggingface.co/org/m.",

@@ -39,7 +39,7 @@ COVERAGE_WEIGHT = 0.5
 CONTRIBUTION_WEIGHT = 0.3
 FINDING_WEIGHT = 0.15
 MIN_WORDS = 6
-SUMMARY_VERSION = "1"
+SUMMARY_VERSION = "2"
 """Bump when the choice changes, so cached summaries are chosen again."""
 _WORD = re.compile(r"[\w-]+")
 _FIELD_BREAK = "\x1f"

@@ -141,21 +141,32 @@ def plain_text(text: str) -> str:
     return " ".join(_BRACES.sub("", _COMMAND.sub(" ", display_text(text))).split())
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?P<close>[\"”’')\]]*)\s+(?=[\"“‘(\[]*[A-Z0-9])")
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?])(?P<close>[\"”’')\]]*)(?:\s+(?=[\"“‘(\[]*[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2}))")
 _NOT_AN_END = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|resp|approx|w\.r\.t|Fig|Figs|Eq|Eqs|Sec|Tab|No|Dr|Mr|Ms|Prof|St|Inc"
     r"|Ltd|Jr|Corp)\.|\b[A-Z]\.)[\"”’')\]]*$")
 """A period that ends an abbreviation or an initial ("e.g.", "et al.", "J."), not a sentence."""
 
 
+def _in_address(text: str, match: re.Match) -> bool:
+    """A glued break ("Org.Name") inside a word holding a slash or an at sign: part of an address."""
+    if match.end() > match.end("close"):
+        return False
+    word_start = max(text.rfind(" ", 0, match.start()), 0)
+    word_end = text.find(" ", match.end())
+    return bool(re.search(r"[/@]", text[word_start:word_end if word_end >= 0 else len(text)]))
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a displayed text, each verbatim (a slice of ``text``, stripped): a break is a
     ``.``, ``!`` or ``?`` (and any closing quote or bracket) followed by space and a capital or a digit,
-    except after an abbreviation or an initial."""
+    except after an abbreviation or an initial; or, where a listing glued two sentences together
+    ("assistant.Based on"), such a mark between a lower-case word and a capitalised one."""
     found, start = [], 0
     for match in _SENTENCE_BREAK.finditer(text):
         end = match.end("close")
-        if _NOT_AN_END.search(text, max(start, end - 14), end):
+        if _NOT_AN_END.search(text, max(start, end - 14), end) or _in_address(text, match):
             continue
         found.append(text[start:end].strip())
         start = match.end()
