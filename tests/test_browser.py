@@ -175,7 +175,7 @@ def test_typing_a_query_puts_the_expected_paper_first(page, site_url, seeds_json
     page.locator("#search-results a").first.wait_for(timeout=20_000)
     page.wait_for_function("document.querySelector('#search-status').textContent.includes('match')")
     assert _result_paths(page)[0].endswith(f"/papers/{paper['id']}/")
-    assert "q=generalist+embedding+model" in page.url
+    page.wait_for_url("**/search/?q=generalist+embedding+model", timeout=5_000)  # once the results show
     assert page.foreign_requests == []
 
 

@@ -72,10 +72,10 @@ function start(root) {
   function search() {
     const current = ++run;
     loader.cancelResults();
-    writeState(form);
     const text = input.value.trim();
     const words = queryWords(text);
     if (!words.length) {
+      writeState(form);
       list.replaceChildren();
       more.hidden = true;
       status.textContent = text ? "Only common words: type a more specific word." : status.dataset.idle;
@@ -95,7 +95,12 @@ function start(root) {
       return showMore(current);
     })).catch((error) => {
       if (current === run) status.textContent = "Search is unavailable: " + error.message;
-    }).then(() => renderer.endQuery());
+    }).then(() => {
+      /* The address follows the query once its results show: Chromium asks for the favicon again on
+       * each change of address, a request that would compete with the query's own files. */
+      if (current === run) writeState(form);
+      renderer.endQuery();
+    });
   }
 
   /* The next page of results, each shown as soon as its title shard and those before it are in. The
