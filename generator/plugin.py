@@ -25,7 +25,7 @@ from generator.publish.compact import compact_html
 from generator.publish.export import papers_json
 from generator.publish.icons import ICONS_CSS, icon_names, icons_css
 from generator.publish.pages import PATHS, TEMPLATES_DIR
-from generator.records import Digest
+from generator.records import Digest, QualityReport
 
 log = get_plugin_logger("digest")
 IN_NAV = frozenset({PATHS.home, PATHS.reading_list, PATHS.for_you, PATHS.topics, PATHS.dates, PATHS.weeks,
@@ -55,7 +55,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def __init__(self) -> None:
         self.digest_config: DigestConfig | None = None
         self.root = Path.cwd()
-        self.digest: Digest | None = None
+        self.report: QualityReport | None = None
+        """The last build's data-quality report; the digest itself is not kept while MkDocs builds."""
         self.timings: dict[str, float] = {}
         self._pinned_build_date = False
         self._generated: set[str] = set()
@@ -82,17 +83,17 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if not {"search", "material/search"} & set(config.plugins):
             _drop_material_search_assets(files)
         self.timings = {}
-        self.digest = build_digest(self.digest_config, self.timings, rebuild_topics=self.rebuild_topics)
+        digest = build_digest(self.digest_config, self.timings, rebuild_topics=self.rebuild_topics)
+        self.report = digest.report
         self.rebuild_topics = False
         try:
-            pages = build_pages(self.digest, self.digest_config, self.root, config.use_directory_urls,
-                                self.timings)
+            pages = build_pages(digest, self.digest_config, self.root, config.use_directory_urls, self.timings)
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
-        pages["papers.json"] = papers_json(self.digest, self.root, config.use_directory_urls)
-        pages.update(build_feeds(self.digest, self.digest_config, config.site_url, config.use_directory_urls,
+        pages["papers.json"] = papers_json(digest, self.root, config.use_directory_urls)
+        pages.update(build_feeds(digest, self.digest_config, config.site_url, config.use_directory_urls,
                                  self.timings))
-        pages.update(build_search(self.digest, config.use_directory_urls, self.timings))
+        pages.update(build_search(digest, config.use_directory_urls, self.timings))
         pages[ICONS_CSS] = self._icons_css(config)
         for path, content in pages.items():
             if files.get_file_from_path(path) is not None:
@@ -104,7 +105,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             files.append(file)
         self._last_content = {path: hash(content) for path, content in pages.items()}
         self._generated = set(pages)
-        self._pin_build_date(self.digest)
+        self._pin_build_date(digest)
         log.info("Stage times: %s", ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
         return files
 
@@ -121,6 +122,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         without a pass through the Markdown parser (about a quarter of the MkDocs time at 2,000 papers)."""
         if page.file.src_uri in self._generated:
             self._bodies[page.file.src_uri] = markdown.strip()
+            page.file.content_string = ""  # read already: MkDocs holds every page until the last is written
             return ""
         return markdown
 
@@ -139,8 +141,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._restore_build_date()
-        if self.digest is not None and self.digest.report is not None:
-            report = self.digest.report
+        if self.report is not None:
+            report = self.report
             log.info("Data quality: %d entries read, %d papers, %d problems; see the page %s",
                      report.entries_read, report.papers, len(report.problems), PATHS.quality)
 
