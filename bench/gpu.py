@@ -132,20 +132,17 @@ def main() -> None:
     CandidateSet.from_texts(texts[:PARALLEL_TEXTS])
     print(f"warm-up: candidate workers started ({default_workers(len(texts))} of them, once per process) "
           f"in {time.perf_counter() - start:.1f} s")
-    stages = {"candidate phrases (CPU)": (local.KeyphraseExtractor, "prepare"),
-              "ranking slices": (local.KeyphraseExtractor, "rank"),
-              "model encoding with tokenisation": (encoder, "encode"),
-              "MMR ranking": (local, "rank_by_mmr")}
-    watches = {name: Stopwatch(owner, attribute) for name, (owner, attribute) in stages.items()}
+    watches = [Stopwatch(local.KeyphraseExtractor, "prepare"), Stopwatch(local.KeyphraseExtractor, "rank"),
+               Stopwatch(encoder, "encode"), Stopwatch(local, "rank_by_mmr")]
     profile = cProfile.Profile() if args.profile else None
     with profile or contextlib.nullcontext():
         _phrases, _embeddings, seconds = extract(texts, device, args.model, args.batch)
-    for watch in watches.values():
+    for watch in watches:
         watch.stop()
     memory = f"; peak GPU memory {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB" if on_cuda else ""
     print(f"{device}: {len(texts)} abstracts in {seconds:.1f} s = {len(texts) / seconds:.0f} abstracts/s, "
           f"batch {encoder.batch_size}{memory}")
-    prepare, ranking, encoding, mmr = (watch.seconds for watch in watches.values())
+    prepare, ranking, encoding, mmr = (watch.seconds for watch in watches)
     print(f"  candidate phrases (CPU, {default_workers(len(texts))} processes): {prepare:.1f} s")
     print(f"  model encoding with tokenisation: {encoding:.1f} s")
     print(f"  MMR ranking: {mmr:.1f} s")

@@ -65,8 +65,9 @@ def nearest_papers(papers: list[Paper], embeddings: dict[str, np.ndarray], count
     matrix = np.stack([embeddings[i] for i in ids]).astype(np.float32) if ids else np.zeros((0, 0))
     digests = np.frombuffer(b"".join(_digest(embeddings[i]) for i in ids), dtype=np.uint8).reshape(-1, 16)
     keep = max(0, min(count, len(ids) - 1))
-    if previous is not None and _extendable(previous, ids, digests, count, keep):
-        return _extended(previous, ids, matrix, digests)
+    old = _kept_rows(previous, ids, digests, count, keep) if previous is not None else None
+    if previous is not None and old is not None:
+        return _extended(previous, old, ids, matrix, digests)
     nearest, scores = _compute(matrix, np.arange(len(ids)), keep)
     return Neighbours(count, ids, digests, nearest, scores)
 
@@ -75,24 +76,24 @@ def _digest(vector: np.ndarray) -> bytes:
     return hashlib.blake2b(np.ascontiguousarray(vector).tobytes(), digest_size=16).digest()
 
 
-def _extendable(previous: Neighbours, ids: list[str], digests: np.ndarray, count: int, keep: int) -> bool:
-    """Whether the earlier papers are all still here, with the same embeddings and in the same order, and
-    each kept the same number of neighbours."""
+def _kept_rows(previous: Neighbours, ids: list[str], digests: np.ndarray, count: int, keep: int
+               ) -> np.ndarray | None:
+    """Where the earlier papers are now, if they are all still here, with the same embeddings and in the
+    same order, and each kept the same number of neighbours; else None."""
     if previous.count != count or previous.nearest.shape[1] != keep or not previous.ids:
-        return False
+        return None
     position = {paper: n for n, paper in enumerate(ids)}
     rows = np.array([position.get(paper, -1) for paper in previous.ids])
     in_order = rows.min() >= 0 and np.all(np.diff(rows) > 0)
-    return bool(in_order and np.array_equal(digests[rows], previous.digests))
+    return rows if in_order and np.array_equal(digests[rows], previous.digests) else None
 
 
-def _extended(previous: Neighbours, ids: list[str], matrix: np.ndarray, digests: np.ndarray) -> Neighbours:
+def _extended(previous: Neighbours, old: np.ndarray, ids: list[str], matrix: np.ndarray, digests: np.ndarray
+              ) -> Neighbours:
     """``previous`` itself when no paper was added (so a caller can tell nothing changed)."""
     if ids == previous.ids:
         log.info("Related papers: all %d kept from the last build", len(ids))
         return previous
-    position = {paper: n for n, paper in enumerate(ids)}
-    old = np.array([position[paper] for paper in previous.ids])
     new = np.setdiff1d(np.arange(len(ids)), old)
     keep = previous.nearest.shape[1]
     nearest = np.zeros((len(ids), keep), dtype=np.int64)

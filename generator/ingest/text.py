@@ -153,9 +153,9 @@ def _in_address(text: str, match: re.Match) -> bool:
     """A glued break ("Org.Name") inside a word holding a slash or an at sign: part of an address."""
     if match.end() > match.end("close"):
         return False
-    word_start = max(text.rfind(" ", 0, match.start()), 0)
     word_end = text.find(" ", match.end())
-    return bool(re.search(r"[/@]", text[word_start:word_end if word_end >= 0 else len(text)]))
+    word = text[text.rfind(" ", 0, match.start()) + 1:word_end if word_end >= 0 else len(text)]
+    return "/" in word or "@" in word
 
 
 def sentences(text: str) -> list[str]:

@@ -10,6 +10,7 @@ embeddings (cosine ≥ 0.9999 to the torch path) about 1.9× faster on a CPU. Bo
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import subprocess
@@ -77,18 +78,22 @@ class TorchEncoder(Encoder):
             return self.model.encode(texts, batch_size=len(texts), convert_to_tensor=True,
                                      normalize_embeddings=True).float()
         texts = [text.strip().lower() if self.lower_case else text.strip() for text in texts]
-        pieces = [token.ids for token in self.tokenizer.encode_batch(texts)]
-        ids = np.zeros((len(pieces), max(map(len, pieces))), dtype=np.int64)
-        for row, text_ids in enumerate(pieces):
-            ids[row, :len(text_ids)] = text_ids
-        lengths = np.array([len(text_ids) for text_ids in pieces])
-        mask = (np.arange(ids.shape[1]) < lengths[:, None]).astype(np.int64)
-        features = {"input_ids": ids, "attention_mask": mask}
+        ids, filled = padded([token.ids for token in self.tokenizer.encode_batch(texts)])
+        features = {"input_ids": ids, "attention_mask": filled.astype(np.int64)}
         if "token_type_ids" in self.model.tokenizer.model_input_names:
             features["token_type_ids"] = np.zeros_like(ids)  # one text per row: all of segment 0
         embeddings = self.model({name: _to_device(value, self.model.device) for name, value in features.items()}
                                 )["sentence_embedding"].float()
         return torch.nn.functional.normalize(embeddings, dim=1)
+
+
+def padded(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of different lengths as one int64 matrix padded with zeros, and the mask of its real cells."""
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    filled = np.arange(lengths.max(initial=0)) < lengths[:, None]
+    matrix = np.zeros(filled.shape, dtype=np.int64)
+    matrix[filled] = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+    return matrix, filled
 
 
 def _to_device(array: np.ndarray, device: Any) -> Any:

@@ -11,10 +11,11 @@ the document rounded to 4 places, stably. tests/test_keyphrases.py checks the re
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 import numpy as np
+
+from generator.analysis.engines.encoders import padded
 
 BATCH_CELLS = 1 << 24
 """Documents × candidates² per batch: bounds the memory of the candidates' similarity matrices."""
@@ -63,11 +64,7 @@ def _rank_batch(document_rows, phrase_rows, candidates: list[Sequence[int]], bat
     import torch
 
     device = phrase_rows.device
-    counts = np.fromiter(map(len, candidates), dtype=np.int64, count=len(candidates))
-    filled = np.arange(counts.max()) < counts[:, None]
-    index_rows = np.zeros(filled.shape, dtype=np.int64)
-    index_rows[filled] = np.fromiter(itertools.chain.from_iterable(candidates), dtype=np.int64,
-                                     count=int(counts.sum()))
+    index_rows, filled = padded(candidates)
     index, padding = torch.from_numpy(index_rows).to(device), torch.from_numpy(~filled).to(device)
     width = index.shape[1]
     words = phrase_rows[index]                                              # batch × width × dim
@@ -88,7 +85,7 @@ def _rank_batch(document_rows, phrase_rows, candidates: list[Sequence[int]], bat
     scores = to_document.gather(1, chosen).cpu().numpy()
     chosen_rows = index.gather(1, chosen).cpu().numpy()
     result = []
-    for row, count in enumerate(counts.tolist()):
+    for row, count in enumerate(filled.sum(axis=1).tolist()):
         kept = range(min(top_n, count))
         by_score = sorted(kept, key=lambda k: round(float(scores[row, k]), 4), reverse=True)
         result.append([int(chosen_rows[row, k]) for k in by_score])
