@@ -326,9 +326,10 @@ def transferred_before_first_result(browser, base: str, engine: str) -> int:
 
 def known_items(site: Path, count: int) -> list[tuple[str, str]]:
     """(query, URL of the paper it should find) for ``RELEVANCE_QUERIES`` papers of the site."""
+    import gzip
     import json
 
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = json.loads(gzip.decompress((site / "papers.json.gz").read_bytes()))["papers"]
     if count == INSPEC_COUNT:
         by_title = {p["title"]: p for p in papers}
         keys = {}
@@ -346,7 +347,7 @@ def known_items(site: Path, count: int) -> list[tuple[str, str]]:
 
 
 def paper_url(paper: dict) -> str:
-    """A paper's page, as papers.json's id gives it."""
+    """A paper's page, as papers.json.gz's id gives it."""
     return f"papers/{paper['id']}/"
 
 

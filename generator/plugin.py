@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from generator.config import ConfigError, DigestConfig, load_config
 from generator.pipeline import build_digest, build_feeds, build_pages, build_search
 from generator.publish.compact import compact_html
-from generator.publish.export import papers_json
+from generator.publish.export import PAPERS_JSON, papers_json_gz
 from generator.publish.icons import ICONS_CSS, icon_names, icons_css
 from generator.publish.pages import PATHS, TEMPLATES_DIR
 from generator.records import Digest, QualityReport
@@ -87,10 +87,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.report = digest.report
         self.rebuild_topics = False
         try:
-            pages = build_pages(digest, self.digest_config, self.root, config.use_directory_urls, self.timings)
+            pages: dict[str, str | bytes] = {
+                **build_pages(digest, self.digest_config, self.root, config.use_directory_urls, self.timings)}
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
-        pages["papers.json"] = papers_json(digest, self.root, config.use_directory_urls)
+        pages[PAPERS_JSON] = papers_json_gz(digest, self.root, config.use_directory_urls)
         pages.update(build_feeds(digest, self.digest_config, config.site_url, config.use_directory_urls,
                                  self.timings))
         pages.update(build_search(digest, config.use_directory_urls, self.timings))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -107,10 +108,15 @@ def hostile_json(hostile_site) -> dict:
     return read_digest(hostile_site)
 
 
+def exported_digest(site: Path) -> dict:
+    """A site's machine-readable digest, as a reader of the download gets it."""
+    return json.loads(gzip.decompress((site / "papers.json.gz").read_bytes()).decode("utf-8"))
+
+
 def read_digest(site: Path) -> dict:
-    """A site's papers.json, each paper with the address of its page (``url``), which papers.json gives
+    """A site's papers.json.gz, each paper with the address of its page (``url``), which papers.json gives
     once for all (``paper_url``). The page must be there."""
-    digest = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    digest = exported_digest(site)
     assert digest["paper_url"] == "papers/{id}/"
     for paper in digest["papers"]:
         assert "url" not in paper
@@ -120,7 +126,7 @@ def read_digest(site: Path) -> dict:
 
 
 def raw_text(paper: dict, key: str) -> str:
-    """The dump's own text of a paper's title or abstract (papers.json has it only where it differs)."""
+    """The dump's own text of a paper's title or abstract (papers.json.gz has it only where it differs)."""
     return paper.get(f"{key}_raw", paper[key])
 
 

@@ -48,7 +48,7 @@ def test_a_rebuild_keeps_unchanged_files_and_rewrites_the_changed_ones(tmp_path,
     rewritten = [path for path in after if path not in kept]
     assert all(after[path].read_bytes() == before[path][1] for path in kept)
     assert all(path not in before or after[path].read_bytes() != before[path][1] for path in rewritten)
-    assert "papers.json" in rewritten and "dates/2025/03/14/index.html" in rewritten
+    assert "papers.json.gz" in rewritten and "dates/2025/03/14/index.html" in rewritten
     assert any(path.startswith("papers/") for path in kept), "pages of earlier papers stay as they were"
 
     (keyphrase_cache / "related.npz").unlink()

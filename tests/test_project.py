@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 from generator.project import ProjectError, new_project, skeleton_folder, templates_folder
 
-from .conftest import EXAMPLE_DUMPS, REPO
+from .conftest import EXAMPLE_DUMPS, REPO, exported_digest
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +41,7 @@ def test_new_scaffolds_a_project_that_mkdocs_builds(tmp_path):
     built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project,
                            capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stderr
-    papers = json.loads((project / "site" / "papers.json").read_text())["papers"]
+    papers = exported_digest(project / "site")["papers"]
     assert len(papers) == 7
     assert (project / "site" / "papers" / papers[0]["id"] / "index.html").is_file()
 
@@ -63,8 +62,8 @@ def test_build_in_an_empty_folder_uses_the_packaged_defaults(tmp_path, example_s
     assert result.returncode == 0, result.stderr
     index = (empty / "out" / "index.html").read_text()
     assert "Paper Digest" in index
-    papers = json.loads((empty / "out" / "papers.json").read_text())["papers"]
-    example = json.loads((example_site / "papers.json").read_text())["papers"]
+    papers = exported_digest(empty / "out")["papers"]
+    example = exported_digest(example_site)["papers"]
     assert [p["id"] for p in papers] == [p["id"] for p in example]
     assert len(papers) == 20
     assert sorted(p.name for p in empty.iterdir()) == [".cache", "out"]

@@ -3,7 +3,6 @@ home page that opens with the latest day (real model, real MkDocs builds of the 
 
 from __future__ import annotations
 
-import json
 import re
 
 import feedparser
@@ -13,7 +12,7 @@ from markupsafe import escape
 from generator.config import DigestConfig
 from generator.ingest.text import sentences
 
-from .conftest import SEED_WATCHLISTS
+from .conftest import SEED_WATCHLISTS, exported_digest
 from .test_site import linked_urls
 
 pytestmark = pytest.mark.slow
@@ -109,7 +108,7 @@ def test_every_github_link_of_an_abstract_is_code_on_the_papers_page(seeds_site,
 
 
 def test_a_week_page_ranks_the_weeks_papers_by_the_upvotes_recorded_that_week(weekly_site):
-    data = json.loads((weekly_site / "papers.json").read_text(encoding="utf-8"))
+    data = exported_digest(weekly_site)
     html = (weekly_site / "weeks" / "2024-W11" / "index.html").read_text(encoding="utf-8")
     votes = [int(v) for v in re.findall(r'class="digest-paper__facts">[^<]*?▲ (\d+)', html)]
     assert len(votes) >= 10 and votes == sorted(votes, reverse=True)
@@ -127,7 +126,7 @@ def test_a_week_page_ranks_the_weeks_papers_by_the_upvotes_recorded_that_week(we
 
 
 def test_home_opens_with_the_latest_day_ranked_then_the_weeks_best_then_rising_topics(weekly_site):
-    data = json.loads((weekly_site / "papers.json").read_text(encoding="utf-8"))
+    data = exported_digest(weekly_site)
     html = (weekly_site / "index.html").read_text(encoding="utf-8")
     latest, week, rising = (html.index(f'id="{name}"') for name in ("latest", "week", "rising"))
     assert latest < week < rising

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import socket
@@ -27,7 +28,7 @@ def _free_port() -> int:
 def _paper_count(url: str) -> int | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
-            return len(json.loads(response.read())["papers"])
+            return len(json.loads(gzip.decompress(response.read()))["papers"])
     except (urllib.error.URLError, ConnectionError, ValueError, KeyError):
         return None
 
@@ -47,7 +48,7 @@ def test_serve_rebuilds_when_a_dump_is_added(tmp_path, keyphrase_cache):
     shutil.copy(EXAMPLE_DUMPS / "2025-03-12.txt", dumps)
     config_file = make_project(tmp_path / "project", keyphrase_cache, dumps=[str(dumps)])
     port = _free_port()
-    url = f"http://127.0.0.1:{port}/papers.json"
+    url = f"http://127.0.0.1:{port}/papers.json.gz"
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "-f", str(config_file),

@@ -22,7 +22,16 @@ from generator.analysis.topics import content_key
 from generator.cli import SiteFolderError, build_site
 from generator.ingest.text import display_segments
 
-from .conftest import EXAMPLE_DUMPS, EXAMPLE_SITE_URL, HOSTILE_DUMPS, REPO, SEED_COUNTS, make_project, raw_text
+from .conftest import (
+    EXAMPLE_DUMPS,
+    EXAMPLE_SITE_URL,
+    HOSTILE_DUMPS,
+    REPO,
+    SEED_COUNTS,
+    exported_digest,
+    make_project,
+    raw_text,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -260,8 +269,10 @@ def test_search_files_cover_every_paper_and_leave_out_materials_index(seeds_site
 
 
 def test_example_dumps_build_with_dates_from_file_names_and_merged_duplicates(example_site):
-    digest = json.loads((example_site / "papers.json").read_text(encoding="utf-8"))
+    digest = exported_digest(example_site)
     assert len(digest["papers"]) == 20
+    assert not (example_site / "papers.json").exists()
+    assert (example_site / "papers.json.gz").read_bytes()[4:8] == bytes(4), "a gzip time would vary the bytes"
     assert [d["date"] for d in digest["dates"]] == ["2025-03-12", "2025-03-13", "2025-03-14"]
     twice = [p for p in digest["papers"] if len(p["digest_dates"]) == 2]
     assert len(twice) == 2
@@ -290,7 +301,7 @@ def test_cli_builds_any_dump_file_into_any_folder(tmp_path, keyphrase_cache):
          "--out", str(out)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert f"{dump}: dated 2025-03-13 by its file name" in result.stderr
-    assert len(json.loads((out / "papers.json").read_text())["papers"]) == 7
+    assert len(exported_digest(out)["papers"]) == 7
 
 
 def test_failed_build_leaves_the_previous_site_untouched(tmp_path, keyphrase_cache, caplog):

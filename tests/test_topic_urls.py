@@ -13,13 +13,13 @@ import pytest
 
 from generator.cli import build_site
 
-from .conftest import SEED_DEFAULT_YEAR, SEEDS, make_project
+from .conftest import SEED_DEFAULT_YEAR, SEEDS, exported_digest, make_project
 
 pytestmark = pytest.mark.slow
 
 
 def _papers_json(site) -> dict:
-    return json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    return exported_digest(site)
 
 
 def test_a_new_dump_keeps_every_topic_address_and_every_earlier_paper_s_topics(

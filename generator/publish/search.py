@@ -1,4 +1,4 @@
-"""Stage 7b (beside papers.json): digest → the search index, prebuilt with lunr.py's pipeline and split
+"""Stage 7b (beside papers.json.gz): digest → the search index, prebuilt with lunr.py's pipeline and split
 so that a first result needs little.
 
 Files, under ``search/``:

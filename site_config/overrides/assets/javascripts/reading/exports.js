@@ -1,6 +1,6 @@
 /* CSV and BibTeX of a day's or a topic's papers, written in the browser from the list the page shows
  * (and, for a topic listed over several pages, the lists of its other pages, fetched from this site):
- * the site ships no export files of its own. Columns as papers.json names them. */
+ * the site ships no export files of its own. Columns as papers.json.gz names them. */
 
 import { bibtex, csv, download } from "./formats.js";
 import { paperId } from "./store.js";
