@@ -23,6 +23,7 @@ from generator.config import ConfigError, DigestConfig, load_config
 from generator.pipeline import build_digest, build_feeds, build_pages, build_search
 from generator.publish.compact import compact_html
 from generator.publish.export import PAPERS_JSON, papers_json_gz
+from generator.publish.frame import FRAME_JS, frame_settings
 from generator.publish.icons import ICONS_CSS, icon_names, icons_css
 from generator.publish.pages import PATHS, TEMPLATES_DIR
 from generator.records import Digest, QualityReport
@@ -117,6 +118,18 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             return icons_css(icon_names(config.theme), folders)
         except ValueError as err:
             raise PluginError(f"mkdocs.yml theme: {err}") from None
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """The theme's frame.js gets the parts of the page frame it puts on every page (publish/frame.py)."""
+        script = files.get_file_from_path(FRAME_JS)
+        if script is None:
+            raise PluginError(f"{FRAME_JS} is missing from the theme: mkdocs.yml's theme needs custom_dir "
+                              "site_config/overrides")
+        try:
+            script.content_string = frame_settings(env, config) + script.content_string
+        except jinja2.TemplateError as err:
+            raise PluginError(f"Template error: {_where(err)}{err.message}") from err
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A generated page's body is already HTML, escaped and linked: it goes to the page as it is,

@@ -442,6 +442,33 @@ def test_every_kind_of_page_loads_nothing_from_another_host(page, site_url, seed
     assert refused == [] and page.foreign_requests == []
 
 
+def test_the_scheme_toggle_and_back_to_top_button_that_frame_js_adds_work(page, site_url, seeds_json):
+    """Both are written once into frame.js (generator/publish/frame.py), not on each page."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    day = max(seeds_json["dates"], key=lambda d: len(d["papers"]))
+    page.goto(site_url + day["url"])
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "default"
+    page.locator("label[title='Dark mode']").click()
+    assert page.evaluate(scheme) == "slate"
+    page.goto(site_url + seeds_json["papers"][0]["url"])
+    assert page.evaluate(scheme) == "slate", "another page keeps the reader's choice"
+    assert page.locator("label[title='Light mode']").is_visible()
+
+    page.goto(site_url + day["url"])
+    top = page.locator(".md-top")
+    shown = "!document.querySelector('.md-top').hidden"
+    assert top.count() == 1 and not page.evaluate(shown)
+    page.mouse.wheel(0, 4000)
+    page.wait_for_timeout(300)
+    page.mouse.wheel(0, -400)
+    page.wait_for_function(shown)
+    top.click()
+    page.wait_for_function("window.scrollY === 0")
+    assert errors == []
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_charts_read_in_light_and_dark_mode(browser, site_url, seeds_json, scheme):
     context = browser.new_context(color_scheme=scheme)

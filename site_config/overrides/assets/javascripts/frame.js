@@ -1,9 +1,14 @@
-// Material's page globals and the reader's colour scheme, from one cached file instead of two inline
-// scripts on every page (partials/javascripts/palette.html loads it right after the palette toggle, so
-// the scheme is set before the page is first painted). Same behaviour as Material's own inline code.
+// Material's page globals, the parts of its frame that only work by script, and the reader's colour
+// scheme, from one cached file instead of markup and inline scripts on every page. It is loaded in the
+// header (partials/javascripts/palette.html), so the scheme is set before the page is first painted and
+// the parts are in place before Material's bundle looks for them. The build starts this file with
+// `self.__digest_frame`: the colour-scheme toggle, the back-to-top button and Material's configuration,
+// rendered once from mkdocs.yml and the theme's partials (generator/publish/frame.py).
 (function () {
   "use strict";
-  const scope = new URL("../../", document.currentScript.src);  // this file is assets/javascripts/frame.js
+  const script = document.currentScript;
+  const scope = new URL("../../", script.src);  // this file is assets/javascripts/frame.js
+  const frame = self.__digest_frame;
   window.__md_scope = scope;
   window.__md_hash = (text) => [...text].reduce((hash, c) => (hash << 5) - hash + c.charCodeAt(0), 0);
   window.__md_get = (key, storage = localStorage, base = scope) =>
@@ -15,6 +20,15 @@
       // storage full or refused: the choice lasts for this page only
     }
   };
+
+  script.insertAdjacentHTML("beforebegin", frame.palette);
+  // Material's button is fixed to the window: where it sits in the page does not move it.
+  document.body.insertAdjacentHTML("beforeend", frame.top);
+  const config = document.createElement("script");
+  config.id = "__config";
+  config.type = "application/json";
+  config.textContent = JSON.stringify({ ...frame.config, base: scope.href });
+  document.head.append(config);
 
   const palette = window.__md_get("__palette");
   if (!palette || !palette.color) return;
