@@ -442,8 +442,8 @@ def test_every_kind_of_page_loads_nothing_from_another_host(page, site_url, seed
     assert refused == [] and page.foreign_requests == []
 
 
-def test_the_scheme_toggle_and_back_to_top_button_that_frame_js_adds_work(page, site_url, seeds_json):
-    """Both are written once into frame.js (generator/publish/frame.py), not on each page."""
+def test_the_scheme_toggle_back_to_top_and_title_in_the_bar_that_frame_js_adds_work(page, site_url, seeds_json):
+    """Written once into frame.js (generator/publish/frame.py), not on each page."""
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     day = max(seeds_json["dates"], key=lambda d: len(d["papers"]))
@@ -452,8 +452,10 @@ def test_the_scheme_toggle_and_back_to_top_button_that_frame_js_adds_work(page, 
     assert page.evaluate(scheme) == "default"
     page.locator("label[title='Dark mode']").click()
     assert page.evaluate(scheme) == "slate"
-    page.goto(site_url + seeds_json["papers"][0]["url"])
+    paper = next(p for p in seeds_json["papers"] if "<" in p["title"] or "&" in p["title"])
+    page.goto(site_url + paper["url"])
     assert page.evaluate(scheme) == "slate", "another page keeps the reader's choice"
+    assert page.locator("[data-md-component=header-topic]").text_content() == paper["title"]
     assert page.locator("label[title='Light mode']").is_visible()
 
     page.goto(site_url + day["url"])

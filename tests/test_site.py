@@ -400,8 +400,11 @@ def test_paper_pages_show_where_and_when_each_paper_was_seen(seeds_site, seeds_j
         if len(paper["sources"]) == 1:
             (source,) = paper["sources"]
             cell = html_escape(source["file"], quote=False)
-            assert f"Listed once: line {source['line']} of <code>{cell}</code>, " in html
-            assert ("in the digest of" if source["date"] else "an undated dump") in text
+            assert f"Listed once: line {source['line']} of <code>{cell}</code>" in html
+            assert ("an undated dump" in text) == (source["date"] is None)
+            if source["date"]:
+                day_url = "dates/" + source["date"].replace("-", "/") + "/"
+                assert f'<dt>In the digest</dt><dd><a href="../../{day_url}">' in html
             assert (source["upvotes"] is not None) == (f"with {source['upvotes']} upvote" in text)
             assert 'class="digest-provenance"' not in html
             continue

@@ -1,4 +1,4 @@
-// Material's page globals, the parts of its frame that only work by script, and the reader's colour
+// Material's page globals, the parts of its frame that only show by script, and the reader's colour
 // scheme, from one cached file instead of markup and inline scripts on every page. It is loaded in the
 // header (partials/javascripts/palette.html), so the scheme is set before the page is first painted and
 // the parts are in place before Material's bundle looks for them. The build starts this file with
@@ -21,6 +21,10 @@
     }
   };
 
+  // The page's title in the header bar, which Material shows once the page's heading scrolls away.
+  const [site, topic] = document.querySelectorAll(".md-header__topic .md-ellipsis");
+  const suffix = " - " + site.textContent;
+  topic.textContent = document.title.endsWith(suffix) ? document.title.slice(0, -suffix.length) : document.title;
   script.insertAdjacentHTML("beforebegin", frame.palette);
   // Material's button is fixed to the window: where it sits in the page does not move it.
   document.body.insertAdjacentHTML("beforeend", frame.top);
