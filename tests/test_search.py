@@ -19,8 +19,10 @@ from generator.publish.search import (
     layout,
     main_field_texts,
     main_index,
+    number_text,
     search_files,
     shard_of,
+    text_numbers,
 )
 from generator.records import Digest, Paper
 
@@ -36,9 +38,9 @@ def _papers() -> list[Paper]:
     return papers
 
 
-def _decode(gaps: list[int]) -> list[int]:
+def _decode(gaps: str) -> list[int]:
     numbers, current = [], 0
-    for gap in gaps:
+    for gap in text_numbers(gaps):
         current += gap
         numbers.append(current)
     return numbers
@@ -78,13 +80,21 @@ def test_abstract_postings_score_as_lunr_py_does():
             expected[by_index[vector.elements[k]], number] = vector.elements[k + 1]
     found = {}
     for shard_number, shard in shards.items():
-        for term, (gaps, scores) in shard.items():
+        for term, postings in shard.items():
             assert shard_of(term, len(shards)) == shard_number
-            for number, score in zip(_decode(gaps), scores, strict=True):
+            pairs = text_numbers(postings)
+            for number, score in zip(_decode(number_text(pairs[0::2])), pairs[1::2], strict=True):
                 found[term, number] = score / 100
     assert found.keys() == expected.keys()
     assert max(abs(found[k] - expected[k]) for k in found) <= 0.006
     assert json.dumps(shards, ensure_ascii=False)
+
+
+def test_numbers_are_written_as_base_64_digits_and_read_back():
+    numbers = [0, 1, 31, 32, 1023, 1024, 2**31 + 5, 7]
+    assert number_text([0, 31, 32]) == "A" + "f" + "gB"
+    assert text_numbers(number_text(numbers)) == numbers
+    assert number_text([]) == "" and text_numbers("") == []
 
 
 def test_terms_are_spread_over_shards_by_32_bit_fnv_1a():

@@ -4,7 +4,7 @@
  * Injected by tests/test_browser.py; never shipped with a site. */
 
 window.lunrIndexOf = function (scorer) {
-  const { data, fields, papers, terms, termNumbers, lengths, element } = scorer;
+  const { fields, postings, papers, terms, termNumbers, lengths, element } = scorer;
   let forward = null;
 
   /* Each paper's terms in each field, for its field vectors. */
@@ -13,7 +13,7 @@ window.lunrIndexOf = function (scorer) {
       const starts = new Int32Array(papers + 1);
       for (let n = 0; n < papers; n++) starts[n + 1] = starts[n] + lengths[f].of[n];
       const next = starts.slice(0, papers), termsOf = new Int32Array(starts[papers]);
-      data.postings[name].forEach((gaps, t) => {
+      postings[name].forEach((gaps, t) => {
         for (let k = 0, n = 0; k < gaps.length; k++) {
           n += gaps[k];
           termsOf[next[n]++] = t;
@@ -41,7 +41,7 @@ window.lunrIndexOf = function (scorer) {
     const t = termNumbers[term], made = Object.create(null);
     made._index = t;
     for (const name of fields) {
-      const holders = Object.create(null), gaps = data.postings[name][t];
+      const holders = Object.create(null), gaps = postings[name][t];
       for (let k = 0, n = 0; k < gaps.length; k++) { n += gaps[k]; holders[n] = noMetadata; }
       made[name] = holders;
     }

@@ -4,14 +4,18 @@
  * its field vectors, over the query vector's length (lunr.Index.query). Only the postings of the query's
  * terms are read, and only the candidates are scored. BM25's k1 and b come with the index. */
 
+import { textNumbers } from "./postings.js";
+
 export function makeScorer(data) {
   const fields = data.fields.map((f) => f[0]);
+  /* For each field, each term's gaps between paper numbers (a gap 0 repeats a paper: one more occurrence). */
+  const postings = Object.fromEntries(fields.map((name) => [name, data.postings[name].map(textNumbers)]));
   const papers = data.papers, terms = data.terms, documentsWithTerm = new Int32Array(terms.length);
   const { k1, b } = data.bm25;
   const lengths = fields.map((name) => {
     const counts = new Int32Array(papers);
     let total = 0;
-    data.postings[name].forEach((gaps, t) => {
+    postings[name].forEach((gaps, t) => {
       for (let k = 0, n = 0; k < gaps.length; k++) {
         n += gaps[k];
         counts[n] += 1;
@@ -54,7 +58,7 @@ export function makeScorer(data) {
     const found = new Uint8Array(papers);
     const add = (t) => {
       for (const name of fields) {
-        const gaps = data.postings[name][t];
+        const gaps = postings[name][t];
         for (let k = 0, n = 0; k < gaps.length; k++) { n += gaps[k]; found[n] = 1; }
       }
     };
@@ -78,7 +82,7 @@ export function makeScorer(data) {
     candidates.forEach((n) => { wanted[n] = 1; });
     query.forEach((boost, t) => {
       fields.forEach((name, f) => {
-        const gaps = data.postings[name][t];
+        const gaps = postings[name][t];
         for (let k = 0, n = 0; k < gaps.length;) {
           let tf = 1;
           n += gaps[k++];
@@ -91,5 +95,6 @@ export function makeScorer(data) {
     return scores;
   }
 
-  return { data, fields, papers, terms, termNumbers, lengths, element, termsWithPrefix, papersWith, scoreOnly };
+  return { data, fields, postings, papers, terms, termNumbers, lengths, element, termsWithPrefix, papersWith,
+    scoreOnly };
 }

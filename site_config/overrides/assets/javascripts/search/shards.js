@@ -1,6 +1,8 @@
 /* The files of search/ beyond the index: abstract postings (one file per hash of a stem), paper titles
  * and summaries (a small digest's in one file each) and facets, each fetched once. */
 
+import { textNumbers } from "./postings.js";
+
 export function makeLoader(dataUrl, layout) {
   const cache = new Map(), forResults = new Map();
 
@@ -34,15 +36,14 @@ export function makeLoader(dataUrl, layout) {
     forResults.clear();
   }
 
-  /* Abstract scores of one word's stem, from its shard. */
+  /* Abstract scores of one word's stem, from its shard: the gap to each paper's number, then its score. */
   function abstractScores(w) {
     const file = "abstracts/" + shardOf(w.stem, layout.abstract_shards) + ".json";
     return fetchJson(file).catch(() => ({})).then((shard) => {
-      const found = new Map(), entry = shard[w.stem];
-      if (!entry) return found;
-      for (let k = 0, number = 0; k < entry[0].length; k++) {
-        number += entry[0][k];
-        found.set(number, entry[1][k] / layout.abstract_scale);
+      const found = new Map(), entry = textNumbers(shard[w.stem] || "");
+      for (let k = 0, number = 0; k < entry.length; k += 2) {
+        number += entry[k];
+        found.set(number, entry[k + 1] / layout.abstract_scale);
       }
       return found;
     });
