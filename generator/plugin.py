@@ -17,13 +17,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from generator.config import ConfigError, DigestConfig, load_config
 from generator.pipeline import build_digest, build_feeds, build_pages, build_search
 from generator.publish.compact import compact_html
 from generator.publish.export import PAPERS_JSON, papers_json_gz
-from generator.publish.frame import FRAME_JS, frame_settings
+from generator.publish.frame import FRAME_JS, frame_settings, tab_links
 from generator.publish.icons import ICONS_CSS, icon_names, icons_css
 from generator.publish.pages import PATHS, TEMPLATES_DIR
 from generator.records import Digest, QualityReport
@@ -63,6 +64,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._generated: set[str] = set()
         self._bodies: dict[str, str] = {}
         self._last_content: dict[str, int] = {}
+        self._tabs: list[tuple[str, str]] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin (and its loaded model) across ``serve`` rebuilds."""
@@ -119,6 +121,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         except ValueError as err:
             raise PluginError(f"mkdocs.yml theme: {err}") from None
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._tabs = tab_links(nav)
+        return nav
+
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         """The theme's frame.js gets the parts of the page frame it puts on every page (publish/frame.py)."""
         script = files.get_file_from_path(FRAME_JS)
@@ -126,7 +132,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             raise PluginError(f"{FRAME_JS} is missing from the theme: mkdocs.yml's theme needs custom_dir "
                               "site_config/overrides")
         try:
-            script.content_string = frame_settings(env, config) + script.content_string
+            script.content_string = frame_settings(env, config, self._tabs) + script.content_string
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
         return env

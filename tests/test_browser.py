@@ -442,7 +442,7 @@ def test_every_kind_of_page_loads_nothing_from_another_host(page, site_url, seed
     assert refused == [] and page.foreign_requests == []
 
 
-def test_the_scheme_toggle_back_to_top_and_title_in_the_bar_that_frame_js_adds_work(page, site_url, seeds_json):
+def test_the_scheme_toggle_back_to_top_bar_title_and_tabs_that_frame_js_adds_work(page, site_url, seeds_json):
     """Written once into frame.js (generator/publish/frame.py), not on each page."""
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -456,6 +456,11 @@ def test_the_scheme_toggle_back_to_top_and_title_in_the_bar_that_frame_js_adds_w
     page.goto(site_url + paper["url"])
     assert page.evaluate(scheme) == "slate", "another page keeps the reader's choice"
     assert page.locator("[data-md-component=header-topic]").text_content() == paper["title"]
+    tabs = "links => links.map(link => [link.textContent.trim(), link.href])"
+    paper_tabs = page.locator(".md-tabs__link").evaluate_all(tabs)
+    page.goto(site_url)
+    assert paper_tabs == page.locator(".md-tabs__link").evaluate_all(tabs)
+    assert [title for title, _ in paper_tabs] == ["Today", "Browse", "Trending", "Search", "About"]
     assert page.locator("label[title='Light mode']").is_visible()
 
     page.goto(site_url + day["url"])

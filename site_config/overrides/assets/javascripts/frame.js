@@ -2,8 +2,8 @@
 // scheme, from one cached file instead of markup and inline scripts on every page. It is loaded in the
 // header (partials/javascripts/palette.html), so the scheme is set before the page is first painted and
 // the parts are in place before Material's bundle looks for them. The build starts this file with
-// `self.__digest_frame`: the colour-scheme toggle, the back-to-top button and Material's configuration,
-// rendered once from mkdocs.yml and the theme's partials (generator/publish/frame.py).
+// `self.__digest_frame`: the colour-scheme toggle, the back-to-top button, Material's configuration and
+// the navigation tabs, rendered once from mkdocs.yml and the theme's partials (generator/publish/frame.py).
 (function () {
   "use strict";
   const script = document.currentScript;
@@ -28,6 +28,24 @@
   script.insertAdjacentHTML("beforebegin", frame.palette);
   // Material's button is fixed to the window: where it sits in the page does not move it.
   document.body.insertAdjacentHTML("beforeend", frame.top);
+  // The navigation tabs of a page outside the navigation, where its tabs bar calls for them (main.html).
+  window.__digestTabs = () => {
+    const list = document.createElement("ul");
+    list.className = "md-tabs__list";
+    for (const [title, address] of frame.tabs) {
+      const item = document.createElement("li"), link = document.createElement("a");
+      item.className = "md-tabs__item";
+      link.className = "md-tabs__link";
+      link.href = new URL(address, scope).href;
+      link.textContent = title;
+      item.append(link);
+      list.append(item);
+    }
+    const grid = document.createElement("div");
+    grid.className = "md-grid";
+    grid.append(list);
+    document.currentScript.replaceWith(grid);
+  };
   const config = document.createElement("script");
   config.id = "__config";
   config.type = "application/json";
