@@ -44,9 +44,9 @@ TEMPLATES_DIR = templates_folder()
 HOME_TOPIC_COUNT = 15
 BEST_OF_WEEK = 10
 """Papers of this week's best on the home page, and of the top of the month on a month page."""
-WEEK_IN_FULL = 50
-"""A week page shows the summary and topics of its most upvoted papers, and lists the rest by title: the
-date pages already show every paper in full."""
+WEEK_LISTED = 50
+"""A week page lists its most upvoted papers, with their summary and topics; its date pages list every
+paper (listing the others again by title cost a quarter of a kilobyte a paper)."""
 RISING_TOPICS = 5
 PAPERS_PER_PAGE = 200
 """No page lists more papers than this: a larger topic continues on further pages, newest first."""
@@ -170,7 +170,7 @@ class _Renderer:
             label = week_label(week)
             best = ranked[0][0] if ranked and ranked[0][1] is not None else None
             index.append((week, label, len(ranked), best))
-            yield self._render(PATHS.week(*week), "week.md.j2", title=label, ranked=ranked, full=WEEK_IN_FULL,
+            yield self._render(PATHS.week(*week), "week.md.j2", title=label, ranked=ranked, listed=WEEK_LISTED,
                                days=sorted(days), first=week_start(week),
                                last=week_start(week) + dt.timedelta(days=6),
                                newer=weeks[position - 1] if position > 0 else None,
