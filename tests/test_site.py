@@ -217,12 +217,12 @@ def test_pages_outside_the_navigation_show_the_five_tabs_on_every_screen_and_no_
     html = (seeds_site / paper["url"] / "index.html").read_text(encoding="utf-8")
     assert "md-nav--primary" not in html
     assert not re.search(r'<label class="md-header__button[^>]*for="__drawer"', html)
-    tabs = html.index('class="md-tabs digest-tabs--everywhere"')
-    nav = html[tabs: html.index("</nav>", tabs)]
-    entries = re.findall(r'<a href="([^"]+)" class="md-tabs__link">\s*([^<]+?)\s*</a>', nav)
-    assert [label for _, label in entries] == ["Today", "Browse", "Trending", "Search", "About"]
-    for href, _ in entries:
-        target = (seeds_site / paper["url"] / href).resolve()
+    assert re.search(r'<nav class="md-tabs digest-tabs--everywhere"[^>]*><script>__digestTabs\(\)', html)
+    frame = (seeds_site / "assets" / "javascripts" / "frame.js").read_text(encoding="utf-8").split("\n", 1)[0]
+    tabs = json.loads(frame.removeprefix("self.__digest_frame = ").removesuffix(";"))["tabs"]
+    assert [label for label, _ in tabs] == ["Today", "Browse", "Trending", "Search", "About"]
+    for _, href in tabs:
+        target = (seeds_site / href).resolve()
         assert (target / "index.html").exists() or target.with_suffix(".html").exists(), href
 
 
@@ -385,7 +385,7 @@ def test_generated_pages_are_sent_without_indentation_and_hand_written_ones_as_r
     paper = next((example_site / "papers").glob("*/index.html")).read_text(encoding="utf-8")
     outside_scripts = re.sub(r"<script\b.*?</script>", "<script/>", paper, flags=re.S)
     assert not re.search(r"[ \t\n\r\f]{2}", outside_scripts)
-    assert '<h1 class="digest-title" data-paper="' in paper
+    assert '<h1 class="digest-title" data-date="' in paper
     about = (example_site / "about" / "index.html").read_text(encoding="utf-8")
     assert "\n  " in about
 

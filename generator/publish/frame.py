@@ -1,13 +1,14 @@
 """The page frame's parts that are the same on every page, written once into
 ``assets/javascripts/frame.js`` instead of on every page: Material's colour-scheme toggle, its back-to-top
-button and its app configuration, and the navigation tabs of pages outside the navigation.
+button and its app configuration, the header's link to search, and the navigation tabs of pages outside
+the navigation.
 
-The first three work only with JavaScript (the toggle switches the scheme by script, the button is
-hidden until a script shows it, the configuration is read by Material's bundle), so a page without
-scripts loses nothing; every page is about 1.3 KB smaller. The tabs are written where a generated page
-calls ``__digestTabs()`` (main.html), another 0.6 KB a page. The toggle and the button are the theme's
-own partials (``partials/palette.html``, ``partials/top-button.html``) rendered once per build; frame.js
-puts them where Material's templates would, before Material's bundle looks for them.
+The first four only work by script (the toggle switches the scheme by script, the button is hidden until
+a script shows it, the configuration is read by Material's bundle, the search page searches by script),
+so a page without scripts loses nothing by them: about 1.5 KB a page. The tabs are written where a page
+outside the navigation calls ``__digestTabs()`` (main.html): another 0.6 KB. The markup is the theme's
+own partials (``partials/palette.html``, ``top-button.html``, ``search-button.html``), rendered once per
+build; frame.js puts each where Material's templates would, before Material's bundle looks for them.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ FRAME_JS = "assets/javascripts/frame.js"
 
 
 def frame_settings(env: jinja2.Environment, config: Any, tabs: list[tuple[str, str]]) -> str:
-    """The statement frame.js starts with: ``self.__digest_frame = {palette, top, config, tabs}``; ``tabs``
-    are the navigation's top-level titles and addresses relative to the site root (``tab_links``)."""
+    """The statement frame.js starts with: ``self.__digest_frame = {palette, top, search, config, tabs}``;
+    ``tabs`` are the navigation's top-level titles and addresses from the site root (``tab_links``)."""
     features = list(config.theme.get("features") or [])
 
     def part(template: str) -> str:
@@ -34,6 +35,7 @@ def frame_settings(env: jinja2.Environment, config: Any, tabs: list[tuple[str, s
     settings = {
         "palette": part("partials/palette.html") if config.theme.get("palette") else "",
         "top": part("partials/top-button.html") if "navigation.top" in features else "",
+        "search": part("partials/search-button.html"),
         "tabs": [list(tab) for tab in tabs],
         "config": {"features": features, "translations": {}, "search": None, "annotate": None, "tags": None,
                    "version": None},

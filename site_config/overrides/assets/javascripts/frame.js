@@ -2,8 +2,9 @@
 // scheme, from one cached file instead of markup and inline scripts on every page. It is loaded in the
 // header (partials/javascripts/palette.html), so the scheme is set before the page is first painted and
 // the parts are in place before Material's bundle looks for them. The build starts this file with
-// `self.__digest_frame`: the colour-scheme toggle, the back-to-top button, Material's configuration and
-// the navigation tabs, rendered once from mkdocs.yml and the theme's partials (generator/publish/frame.py).
+// `self.__digest_frame`: the colour-scheme toggle, the back-to-top button, the link to search, Material's
+// configuration and the navigation tabs, rendered once from mkdocs.yml and the theme's partials
+// (generator/publish/frame.py).
 (function () {
   "use strict";
   const script = document.currentScript;
@@ -26,6 +27,9 @@
   const suffix = " - " + site.textContent;
   topic.textContent = document.title.endsWith(suffix) ? document.title.slice(0, -suffix.length) : document.title;
   script.insertAdjacentHTML("beforebegin", frame.palette);
+  script.insertAdjacentHTML("afterend", frame.search);
+  const search = script.nextElementSibling;
+  search.href = new URL(search.getAttribute("href"), scope).href;
   // Material's button is fixed to the window: where it sits in the page does not move it.
   document.body.insertAdjacentHTML("beforeend", frame.top);
   // The navigation tabs of a page outside the navigation, where its tabs bar calls for them (main.html).

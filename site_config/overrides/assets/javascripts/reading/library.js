@@ -143,7 +143,7 @@ function forYouPage(store, root, container, decorate) {
           if (!id || id in data.saved || id in data.read) continue;
           const entry = found.get(id) || { id, title: link.textContent, count: 0, closeness: 0, from: [],
             url: new URL(link.getAttribute("href"), new URL(data.saved[from].url, root)).href,
-            date: (li.querySelector("time") || {}).dateTime || "" };
+            date: (li.querySelector("time") || {}).textContent || "" };
           entry.count += 1;
           entry.closeness += Number(li.dataset.closeness || 0);
           entry.from.push(from);

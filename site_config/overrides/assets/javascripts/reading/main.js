@@ -67,8 +67,7 @@ function refreshItem(item) {
   item.hidden = read && store.load().hideRead && !item.closest("#digest-reading-list");
 }
 
-function paperPage(heading) {
-  const id = heading.dataset.paper;
+function paperPage(heading, id) {
   store.markRead(id);
   const description = document.querySelector('meta[name="description"]');
   const describe = () => ({
@@ -102,9 +101,10 @@ function refresh(toggle) {
 }
 
 function start() {
-  const heading = document.querySelector("h1.digest-title[data-paper]");
-  if (heading) {
-    paperPage(heading);
+  // a paper's page is papers/ID/ from the site's root, wherever the site itself lives
+  const heading = document.querySelector("h1.digest-title"), id = paperId("/" + fromRoot(location.href, root));
+  if (heading && id) {
+    paperPage(heading, id);
     findElsewhere(heading);
   }
   document.querySelectorAll(ITEMS).forEach(decorate);

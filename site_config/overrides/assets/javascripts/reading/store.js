@@ -84,7 +84,7 @@ export function makeStore(root = siteRoot()) {
 
 /* A paper's id from a link to its page: papers/ID/ or papers/ID.html. */
 export function paperId(href) {
-  const match = /\/papers\/([^/]+?)(?:\/|\.html)?$/.exec(new URL(href, location.href).pathname);
+  const match = /\/papers\/([^/]+?)(?:\/(?:index\.html)?|\.html)?$/.exec(new URL(href, location.href).pathname);
   return match ? decodeURIComponent(match[1]) : null;
 }
 
