@@ -372,7 +372,7 @@ def test_hostile_text_is_shown_as_text_and_never_runs(page, hostile_url, hostile
         assert page.locator('a[href^="javascript:"]').count() == 0
         assert page.title().startswith(display_text(raw_text(paper, "title")))
     page.goto(hostile_url + "dates/2025/04/01/")
-    listed = page.locator(".digest-paper__title").all_inner_texts()
+    listed = page.locator(".digest-papers > li > a:first-child").all_inner_texts()
     assert sorted(listed) == sorted(p["title"] for p in papers)
     assert page.dialogs == []
     assert page.foreign_requests == []
@@ -538,6 +538,10 @@ def _by_url(seeds_json) -> dict[str, dict]:
     return {p["url"]: p for p in seeds_json["papers"]}
 
 
+SAVED_TITLES = "#digest-reading-list .digest-papers > li > a:first-child"
+"""The title links of the reading list's papers."""
+
+
 def _listed(page, selector: str, seeds_json) -> list[dict]:
     by_url = _by_url(seeds_json)
     hrefs = page.locator(selector).evaluate_all("links => links.map((link) => link.href)")
@@ -552,7 +556,7 @@ def _save_two(page, site_url, seeds_json) -> list[dict]:
     for n in (0, 3):
         saves.nth(n).click()
         assert saves.nth(n).get_attribute("aria-pressed") == "true"
-    return _listed(page, 'li.digest-paper:has(button[aria-pressed="true"]) a.digest-paper__title', seeds_json)
+    return _listed(page, '.digest-papers > li:has(button[aria-pressed="true"]) > a:first-child', seeds_json)
 
 
 def test_saved_papers_persist_on_the_reading_list_and_remove_takes_one_off(page, site_url, seeds_json):
@@ -560,9 +564,9 @@ def test_saved_papers_persist_on_the_reading_list_and_remove_takes_one_off(page,
     assert len(saved) == 2
     page.goto(site_url + "reading-list/")
     page.reload()
-    items = page.locator("#digest-reading-list li.digest-paper")
+    items = page.locator("#digest-reading-list .digest-papers > li")
     items.first.wait_for()
-    assert {p["id"] for p in _listed(page, "#digest-reading-list a.digest-paper__title", seeds_json)} == {
+    assert {p["id"] for p in _listed(page, SAVED_TITLES, seeds_json)} == {
         p["id"] for p in saved}
     assert all(p["tldr"] in page.locator("#digest-reading-list").text_content() for p in saved)
     page.get_by_role("button", name="Remove").first.click()
@@ -577,7 +581,7 @@ def test_exports_hold_both_papers_and_a_json_export_restores_them_in_a_fresh_bro
                                                                                      seeds_json, tmp_path):
     saved = _save_two(page, site_url, seeds_json)
     page.goto(site_url + "reading-list/")
-    page.locator("#digest-reading-list li.digest-paper").first.wait_for()
+    page.locator("#digest-reading-list .digest-papers > li").first.wait_for()
     files = {}
     for name in ("BibTeX", "JSON", "CSV"):
         with page.expect_download() as download:
@@ -593,10 +597,10 @@ def test_exports_hold_both_papers_and_a_json_export_restores_them_in_a_fresh_bro
     fresh = browser.new_context()
     other = fresh.new_page()
     other.goto(site_url + "reading-list/")
-    assert other.locator("#digest-reading-list li.digest-paper").count() == 0
+    assert other.locator("#digest-reading-list .digest-papers > li").count() == 0
     other.set_input_files("#digest-reading-list input[type=file]", files["JSON"])
-    other.locator("#digest-reading-list li.digest-paper").nth(1).wait_for()
-    assert {p["id"] for p in _listed(other, "#digest-reading-list a.digest-paper__title", seeds_json)} == {
+    other.locator("#digest-reading-list .digest-papers > li").nth(1).wait_for()
+    assert {p["id"] for p in _listed(other, SAVED_TITLES, seeds_json)} == {
         p["id"] for p in saved}
     fresh.close()
 
@@ -611,8 +615,8 @@ def test_an_import_never_loses_a_saved_paper_nor_brings_a_foreign_link(page, sit
     (tmp_path / "import.json").write_text(json.dumps(hostile), encoding="utf-8")
     page.goto(site_url + "reading-list/")
     page.set_input_files("#digest-reading-list input[type=file]", tmp_path / "import.json")
-    page.locator("#digest-reading-list li.digest-paper").nth(2).wait_for()
-    listed = _listed(page, "#digest-reading-list a.digest-paper__title", seeds_json)
+    page.locator("#digest-reading-list .digest-papers > li").nth(2).wait_for()
+    listed = _listed(page, SAVED_TITLES, seeds_json)
     assert {p["id"] for p in listed} == {p["id"] for p in saved} | {other["id"]}
     assert page.dialogs == [] and "javascript:" not in page.content()
 
@@ -622,7 +626,7 @@ def test_for_you_lists_papers_related_to_the_saved_ones_and_none_saved(page, sit
     page.goto(site_url + "for-you/")
     status = "document.querySelector('#digest-for-you [role=status]').textContent"
     page.wait_for_function(f"{status}.includes('related')")
-    suggested = _listed(page, "#digest-for-you a.digest-paper__title", seeds_json)
+    suggested = _listed(page, "#digest-for-you li > a:first-child", seeds_json)
     related = {r for p in saved for r in p["related"]}
     assert len(suggested) >= 3
     assert all(p["id"] in related for p in suggested)
@@ -635,13 +639,13 @@ def test_opened_papers_count_as_read_and_hide_read_is_remembered(page, site_url,
     opened = _by_url(seeds_json)[f"papers/{day['papers'][0]}/"]
     page.goto(site_url + opened["url"])
     page.goto(site_url + day["url"])
-    item = page.locator(f'li.digest-paper:has(a[href$="papers/{opened["id"]}/"])')
+    item = page.locator(f'.digest-papers > li:has(a[href$="papers/{opened["id"]}/"])')
     assert item.locator(".digest-read-mark").count() == 1
     page.get_by_role("button", name="Hide read").click()
     assert item.is_hidden()
     page.reload()
     assert page.get_by_role("button", name="Hide read").get_attribute("aria-pressed") == "true"
-    assert item.is_hidden() and page.locator("li.digest-paper:visible").count() == len(day["papers"]) - 1
+    assert item.is_hidden() and page.locator(".digest-papers > li:visible").count() == len(day["papers"]) - 1
 
 
 def test_search_results_and_paper_pages_have_a_save_button(page, site_url, seeds_json):
@@ -652,8 +656,8 @@ def test_search_results_and_paper_pages_have_a_save_button(page, site_url, seeds
     page.goto(site_url + paper["url"])
     page.get_by_role("button", name="Save to reading list").click()
     page.goto(site_url + "reading-list/")
-    page.locator("#digest-reading-list li.digest-paper").nth(1).wait_for()
-    listed = _listed(page, "#digest-reading-list a.digest-paper__title", seeds_json)
+    page.locator("#digest-reading-list .digest-papers > li").nth(1).wait_for()
+    listed = _listed(page, SAVED_TITLES, seeds_json)
     assert paper["id"] in {p["id"] for p in listed}
 
 

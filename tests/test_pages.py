@@ -23,7 +23,7 @@ def test_a_topic_of_450_papers_has_three_pages_of_at_most_200_newest_first():
     pages = render_pages(digest, DigestConfig(), Path("."))
     names = ["topics/big.md", "topics/big/2.md", "topics/big/3.md"]
     assert [name for name in pages if name.startswith("topics/big")] == names
-    title = re.compile(r'class="digest-paper__title" href="[^"]*">(Paper \d+)<')
+    title = re.compile(r'<li[^>]*><a href="[^"]*">(Paper \d+)<')
     listed = [title.findall(pages[name]) for name in names]
     assert [len(titles) for titles in listed] == [PAPERS_PER_PAGE, PAPERS_PER_PAGE, 50]
     assert [t for titles in listed for t in titles] == [f"Paper {n:03d}" for n in range(449, -1, -1)]

@@ -58,7 +58,7 @@ def test_each_watchlist_has_a_page_newest_first_and_an_atom_feed_it_announces(se
         feed_href = f"../{watchlist['id']}.xml"
         assert f'<link rel="alternate" type="{ATOM}"' in html and feed_href in html
         listed = [u.removeprefix("papers/").rstrip("/") for u in re.findall(
-            r'class="digest-paper__title" href="../../(papers/[^"]+)"', html)]
+            r'<li[^>]*><a href="../../(papers/[^"]+)"', html)]
         assert set(listed) == set(watchlist["papers"])
         latest = [max((d for d in by_id[i]["digest_dates"] if d), default="") for i in listed]
         assert latest == sorted(latest, reverse=True)
@@ -117,11 +117,11 @@ def test_a_week_page_ranks_the_weeks_papers_by_the_upvotes_recorded_that_week(we
     assert len(votes) >= 10 and votes == sorted(votes, reverse=True)
     in_week = {p["id"] for p in data["papers"] if any(d and "2024-03-11" <= d <= "2024-03-17"
                                                         for d in p["digest_dates"])}
-    listed = set(re.findall(r'class="digest-paper__title" href="../../papers/([^/"]+)/"', html))
+    listed = set(re.findall(r'<li[^>]*><a href="../../papers/([^/"]+)/"', html))
     assert listed <= in_week and len(listed) == min(len(in_week), WEEK_LISTED)
     week_votes = {p["id"]: max((s["upvotes"] for s in p["sources"] if s["upvotes"] is not None), default=None)
                   for p in data["papers"]}
-    first = re.search(r'class="digest-paper__title" href="../../papers/([^/"]+)/"', html)[1]
+    first = re.search(r'<li[^>]*><a href="../../papers/([^/"]+)/"', html)[1]
     assert week_votes[first] == max(v for v in week_votes.values() if v is not None)
     assert "weeks/2024-W11/" in linked_urls(weekly_site, "weeks/")
     month = (weekly_site / "dates" / "2024" / "03" / "index.html").read_text(encoding="utf-8")
@@ -137,7 +137,8 @@ def test_a_busy_week_lists_its_most_upvoted_papers_and_links_the_days_that_list_
     assert count > WEEK_LISTED, "the seeds have a week of more papers than a week page lists"
     html = (seeds_site / "weeks" / f"{year}-W{week:02d}" / "index.html").read_text(encoding="utf-8")
     votes = [int(v) for v in re.findall(r'class="digest-paper__facts">[^<]*?▲ (\d+)', html)]
-    assert len(re.findall(r'<li class="digest-paper"', html)) == WEEK_LISTED
+    ranked = re.search(r'<ol class="digest-papers digest-papers--ranked">(.*?)</ol>', html, re.S)[1]
+    assert ranked.count("<li") == WEEK_LISTED
     assert votes == sorted(votes, reverse=True)
     assert f"{count} papers in the digest" in html and f"the {WEEK_LISTED} most upvoted here" in html
     monday = dt.date.fromisocalendar(year, week, 1)

@@ -5,7 +5,7 @@
 import { bibtex, csv, download } from "./formats.js";
 import { paperId } from "./store.js";
 
-const ITEMS = "ul.digest-papers > li.digest-paper, ol.digest-papers > li.digest-paper";
+const ITEMS = ".digest-papers > li";
 
 export function startListExports() {
   for (const bar of document.querySelectorAll(".digest-downloads[data-export-name]")) {
@@ -42,7 +42,7 @@ async function listPages() {
 }
 
 function paperRow(item, address, pageDate) {
-  const link = item.querySelector("a.digest-paper__title");
+  const link = item.querySelector(":scope > a:first-child");
   const url = new URL(link.getAttribute("href"), address).href;
   const organization = item.querySelector("a.digest-org");
   return {

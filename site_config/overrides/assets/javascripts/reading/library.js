@@ -29,8 +29,8 @@ function savedNewestFirst(store) {
 }
 
 function paperItem(root, id, paper) {
-  const item = element("li", "digest-paper");
-  const link = element("a", "digest-paper__title", paper.title);
+  const item = element("li");
+  const link = element("a", "", paper.title);
   link.href = new URL(paper.url, root).href;
   item.append(link);
   if (paper.tldr) item.append(element("span", "digest-paper__tldr", paper.tldr));
@@ -160,8 +160,8 @@ function forYouPage(store, root, container, decorate) {
 }
 
 function forYouItem(entry, data, root) {
-  const item = element("li", "digest-paper");
-  const link = element("a", "digest-paper__title", entry.title);
+  const item = element("li");
+  const link = element("a", "", entry.title);
   link.href = entry.url;
   const facts = element("span", "digest-paper__facts");
   if (entry.date) {

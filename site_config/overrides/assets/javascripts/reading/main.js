@@ -10,7 +10,7 @@ import { startLibrary } from "./library.js";
 import { findElsewhere } from "./elsewhere.js";
 import { startListExports } from "./exports.js";
 
-const ITEMS = "li.digest-paper, li.digest-result";
+const ITEMS = ".digest-papers > li, li.digest-result";
 const LISTS = "ul.digest-papers, ol.digest-papers, ol.digest-results";
 
 const root = siteRoot();
@@ -43,7 +43,7 @@ function describeItem(item, link) {
 
 function decorate(item) {
   if (item.dataset.reading) return;
-  const link = item.querySelector("a.digest-paper__title, a.digest-result__title");
+  const link = item.querySelector(":scope > a:first-child");
   const id = link && paperId(link.href);
   if (!id) return;
   item.dataset.reading = id;
