@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from generator.config import DigestConfig
 from generator.ingest.dates import date_entries, resolve
 from generator.ingest.papers import merge_entries
 from generator.ingest.parse import parse_text
-from generator.publish.export import papers_json
+from generator.publish.export import papers_json, papers_json_gz
 from generator.records import Digest, PartialDate
 
 ABSTRACT = "A long enough abstract. " * 12
@@ -76,6 +77,19 @@ def test_a_yearless_publish_date_reaches_the_paper_as_written():
     (known,) = merge_entries(dated)
     assert (known.published, known.published_text) == (dt.date(2023, 11, 5), None)
     assert "published_text" not in _papers_json(known)
+
+
+def test_the_exported_digest_written_a_paper_at_a_time_is_the_json_of_the_whole():
+    second = _rich(None, "Nov 6").replace("A Paper", "Another \"Paper\"").replace(
+        ABSTRACT, "A second abstract, of another paper entirely. " * 3)
+    entries, _, _ = _date("2024-03-14.txt", _rich("Mar 14", "Nov 5") + "\n" + second)
+    digest = Digest(merge_entries(entries), [])
+    text = papers_json(digest, Path("."))
+    data = json.loads(text)
+    assert len(data["papers"]) == len(digest.papers) == 2
+    assert text == json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert list(data) == ["paper_url", "papers", "topics", "areas", "watchlists", "dates"]
+    assert gzip.decompress(papers_json_gz(digest, Path("."))).decode("utf-8") == text
 
 
 def _papers_json(paper):

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from generator.publish.urls import PATHS, page_url
@@ -24,17 +26,29 @@ PAPERS_JSON = "papers.json.gz"
 
 
 def papers_json_gz(digest: Digest, root: Path, use_directory_urls: bool = True) -> bytes:
-    return gzip.compress(papers_json(digest, root, use_directory_urls).encode("utf-8"), mtime=0)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0) as out:
+        for piece in _json_pieces(digest, root, use_directory_urls):
+            out.write(piece.encode("utf-8"))
+    return buffer.getvalue()
 
 
 def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> str:
+    return "".join(_json_pieces(digest, root, use_directory_urls))
+
+
+def _json_pieces(digest: Digest, root: Path, use_directory_urls: bool) -> Iterator[str]:
+    """The text of papers.json, one paper at a time: neither the whole text nor every paper's record is
+    held at once (at 100,000 papers they were about 0.7 GB of a build's peak). Joined, the pieces are what
+    ``json.dumps`` gives of the whole."""
     def url(src_path: str) -> str:
         return page_url(src_path, use_directory_urls)
 
+    def dumps(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
     days = digest.papers_by_date()
-    payload = {
-        "paper_url": url(PATHS.paper("{id}")),
-        "papers": [_paper(paper, root) for paper in digest.papers],
+    rest = {
         "topics": [
             {"id": t.id, "label": t.label, "synonyms": t.synonyms, "url": url(PATHS.topic(t.id)),
              "papers": t.paper_ids}
@@ -53,7 +67,10 @@ def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> 
             for day in sorted(days, key=lambda d: d or dt.date.max)
         ],
     }
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+    yield dumps({"paper_url": url(PATHS.paper("{id}"))})[:-1] + ',"papers":['
+    for number, paper in enumerate(digest.papers):
+        yield ("," if number else "") + dumps(_paper(paper, root))
+    yield "]," + dumps(rest)[1:] + "\n"
 
 
 def _paper(paper: Paper, root: Path) -> dict:
