@@ -2,9 +2,9 @@
 
 For each N: the cold build (empty keyphrase cache), the warm build (cache full), and the increment (a
 warm site plus one new dump of 50 papers), each with its seconds and stage times (parse, keyphrases,
-summaries, related, topics, watchlists, render, feeds and exports, search, and MkDocs: the rest); then
-the peak memory of the three and the site's size per paper.
-Each N runs in its own process, so peak memory is its own.
+summaries, related, topics, watchlists, render, feeds and exports, search, and MkDocs: the rest), and
+its peak memory, all and when it reached MkDocs; then the site's size per paper. Each build runs in a
+process of its own, as ``digest build`` (``make site``, the Pages workflow) does: its peak is its own.
 
     .venv/bin/python bench/build.py [N ...]          (default: 2000 5000 20000)
     .venv/bin/python bench/build.py --warm-only N    (keep the cache of an earlier run: no cold build)
@@ -44,18 +44,19 @@ class StageTimes(logging.Handler):
     def __init__(self) -> None:
         super().__init__()
         self.last: dict[str, float] = {}
-        self.peaks_before_mkdocs_mb: list[float] = []
+        self.peak_before_mkdocs_mb = 0.0
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if "Stage times: " in message:
-            self.peaks_before_mkdocs_mb.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        if "Stage times: " in message:
+            self.peak_before_mkdocs_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             pairs = re.findall(r"(\w+) ([\d.]+) s", message.split("Stage times: ", 1)[1])
             self.last = {name: float(seconds) for name, seconds in pairs}
 
 
-def run_one(count: int, cold: bool) -> dict:
+def prepare(count: int, cold: bool) -> None:
+    """The corpus, the increment's new dump (papers no earlier run has seen) and the project; a cold run
+    starts without keyphrase cache and kept topics."""
     folder = WORK / str(count)
     dumps, extra, cache = folder / "dumps", folder / "extra", folder / "cache"
     if not dumps.exists():
@@ -63,37 +64,35 @@ def run_one(count: int, cold: bool) -> dict:
     shutil.rmtree(extra, ignore_errors=True)
     if cold:
         shutil.rmtree(cache, ignore_errors=True)
-    (new_dump,) = write_corpus(count, extra, extra=INCREMENT, first_extra=_unseen_papers(folder, count, cold))
+    write_corpus(count, extra, extra=INCREMENT, first_extra=_unseen_papers(folder, count, cold))
     project = folder / "project"
     if cold:
         shutil.rmtree(project, ignore_errors=True)  # its kept topics too: a cold build starts from nothing
-    config_file = project / "mkdocs.yml"
-    if config_file.exists():
+    if (project / "mkdocs.yml").exists():
         _refresh_site_files(project)
     else:
         new_project(project, {"cache_dir": str(cache), "dumps": [str(dumps)]})
+
+
+def run_one(count: int, kind: str) -> dict:
+    """One build of a prepared project (``kind``: cold, warm or increment), in this process: its seconds,
+    stage times and this process's peak memory, as a build from the command line would have them."""
+    folder = WORK / str(count)
+    dumps = [folder / "dumps", *sorted((folder / "extra").iterdir())] if kind == "increment" else None
     stages = StageTimes()
     logger = logging.getLogger("mkdocs.plugins.digest")
     logger.addHandler(stages)
     logger.setLevel(logging.INFO)
-    site = folder / "site"
-    result = {"papers": count, "cpus": len(os.sched_getaffinity(0))}
-    runs = [("cold", None), ("warm", None), ("increment", [dumps, new_dump])] if cold else [
-        ("warm", None), ("warm", None), ("increment", [dumps, new_dump])]
-    for name, dump_paths in runs:
-        start = time.perf_counter()
-        build_site(config_file, dumps=dump_paths, out=site)
-        seconds = time.perf_counter() - start
-        times = {stage: stages.last.get(stage, 0.0) for stage in STAGES}
-        times["mkdocs"] = seconds - sum(times.values())
-        result[name] = {"seconds": seconds, **times}
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result["peaks_before_mkdocs_mb"] = stages.peaks_before_mkdocs_mb
+    start = time.perf_counter()
+    site = build_site(folder / "project" / "mkdocs.yml", dumps=dumps, out=folder / "site")
+    seconds = time.perf_counter() - start
+    times = {stage: stages.last.get(stage, 0.0) for stage in STAGES}
+    times["mkdocs"] = seconds - sum(times.values())
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    result["site_mb"] = size / 1e6
-    result["kb_per_paper"] = size / 1e3 / (count + INCREMENT)
-    result["files"] = sum(1 for p in site.rglob("*") if p.is_file())
-    return result
+    return {"seconds": seconds, **times, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_before_mkdocs_mb": stages.peak_before_mkdocs_mb, "site_mb": size / 1e6,
+            "kb_per_paper": size / 1e3 / (count + INCREMENT),
+            "files": sum(1 for p in site.rglob("*") if p.is_file())}
 
 
 def _refresh_site_files(project: Path) -> None:
@@ -119,28 +118,30 @@ def main() -> None:
     args = sys.argv[1:]
     if args[:1] == ["--one"]:
         logging.basicConfig(level=logging.WARNING)
-        print(json.dumps(run_one(int(args[1]), cold=args[2] == "cold")))
+        print(json.dumps(run_one(int(args[1]), args[2])))
         return
     cold = "--warm-only" not in args
     counts = [int(a) for a in args if a.isdigit()] or [2000, 5000, 20000]
     cpus = len(os.sched_getaffinity(0))
     print(f"machine: {platform.machine()}, {cpus} CPUs, Python {platform.python_version()}")
-    print(f"{'papers':>6} {'build':<9} {'seconds':>8} " + " ".join(f"{s:>10}" for s in (*STAGES, "mkdocs")))
+    print(f"{'papers':>6} {'build':<9} {'seconds':>8} " + " ".join(f"{s:>10}" for s in (*STAGES, "mkdocs"))
+          + f" {'peak MB':>8} {'at MkDocs':>9}")
     warm = {}
     for count in counts:
-        output = subprocess.run([sys.executable, __file__, "--one", str(count), "cold" if cold else "warm"],
-                                check=True, capture_output=True, text=True).stdout
-        result = json.loads(output.strip().splitlines()[-1])
-        for name in ("cold", "warm", "increment"):
-            if name in result:
-                row = result[name]
-                print(f"{count:>6} {name:<9} {row['seconds']:>8.1f} "
-                      + " ".join(f"{row[s]:>10.1f}" for s in (*STAGES, "mkdocs")))
-        before = ", ".join(f"{mb:.0f}" for mb in result["peaks_before_mkdocs_mb"])
-        print(f"{count:>6} peak memory {result['peak_mb']:.0f} MB (peak so far when each build reached "
-              f"MkDocs: {before} MB), site {result['site_mb']:.1f} MB "
-              f"({result['kb_per_paper']:.1f} KB per paper, {result['files']} files)")
-        warm[count] = result["warm"]["seconds"]
+        prepare(count, cold)
+        results = {}
+        for kind in ("cold", "warm", "increment") if cold else ("warm", "warm", "increment"):
+            output = subprocess.run([sys.executable, __file__, "--one", str(count), kind],
+                                    check=True, capture_output=True, text=True).stdout
+            row = results[kind] = json.loads(output.strip().splitlines()[-1])
+            print(f"{count:>6} {kind:<9} {row['seconds']:>8.1f} "
+                  + " ".join(f"{row[s]:>10.1f}" for s in (*STAGES, "mkdocs"))
+                  + f" {row['peak_mb']:>8.0f} {row['peak_before_mkdocs_mb']:>9.0f}", flush=True)
+        last = results["increment"]
+        print(f"{count:>6} peak memory {max(r['peak_mb'] for r in results.values()):.0f} MB (the most of one "
+              f"build), site {last['site_mb']:.1f} MB ({last['kb_per_paper']:.1f} KB per paper, "
+              f"{last['files']} files)")
+        warm[count] = results["warm"]["seconds"]
     if len(warm) > 1:
         smallest, largest = min(warm), max(warm)
         print(f"warm-build growth {smallest} → {largest} papers: {warm[largest] / warm[smallest]:.1f}× "
