@@ -90,12 +90,13 @@ class _SlowResultFilesHandler(_QuietHandler):
 
 @pytest.fixture(scope="module")
 def sharded_url(tmp_path_factory, keyphrase_cache):
-    """The seeds with the search files of a large digest: titles, summaries and abstracts in many files,
-    each loaded when a query needs it (past ``PREFETCH_PAPERS``, here 50)."""
+    """The seeds with the search files of a large digest: main-index postings, titles, summaries and
+    abstracts in many files, each loaded when a query needs it (past ``PREFETCH_PAPERS``, here 50)."""
     folder = tmp_path_factory.mktemp("sharded-seeds")
     config_file = make_project(folder, keyphrase_cache, dumps=[str(SEEDS)], default_year=SEED_DEFAULT_YEAR)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_module, "PREFETCH_PAPERS", 50)
+        patch.setattr(search_module, "MAIN_CHUNK_CHARS", 2000)
         site = build_site(config_file, out=folder / "site")
     with _served(site, _SlowResultFilesHandler) as url:
         yield url
@@ -210,6 +211,23 @@ def test_a_large_digests_search_drops_the_files_of_replaced_results_and_shows_th
         "title and summary files of the replaced results were cancelled"
     assert errors == []
     context.close()
+
+
+def test_a_large_digests_queries_load_only_the_index_files_their_words_reach(browser, site_url, sharded_url):
+    contexts = [browser.new_context(), browser.new_context()]
+    full, sharded = (context.new_page() for context in contexts)
+    chunks, errors = set(), []
+    sharded.on("request", lambda request: "/search/index/" in request.url and chunks.add(request.url))
+    sharded.on("pageerror", lambda error: errors.append(str(error)))
+    for query in ["retriev", "diffusion mod", "speech recognition", "agent"]:
+        for page, url in ((full, site_url), (sharded, sharded_url)):
+            page.goto(url + "search/?q=" + query.replace(" ", "+"))
+            page.wait_for_function(_ALL_SHOWN, timeout=20_000)
+        assert _result_paths(sharded) == _result_paths(full), query
+    written = len(sharded.request.get(sharded_url + "search/index.json").json()["chunks"])
+    assert 0 < len(chunks) < written and errors == []
+    for context in contexts:
+        context.close()
 
 
 def test_a_shared_search_url_opens_with_its_results_best_first(page, site_url, seeds_json):

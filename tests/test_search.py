@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lunr import lunr
 
+import generator.publish.search as search_module
 from generator.publish.search import (
     ABSTRACT_SCORE_SCALE,
     LUNR_B,
@@ -54,7 +55,8 @@ def test_terms_are_those_of_lunr_pys_pipeline():
 
 def test_main_postings_hold_every_occurrence_of_every_term_per_field():
     papers, labels = _papers(), {"t1": "Diffusion Models"}
-    data = main_index(papers, labels)
+    data, chunks = main_index(papers, labels)
+    assert chunks == []
     fields = [{"field_name": name, "boost": boost} for name, boost in MAIN_FIELDS]
     documents = [{"ref": str(n), **main_field_texts(p.title, p.keyphrases, p.topics, labels)}
                  for n, p in enumerate(papers)]
@@ -63,8 +65,29 @@ def test_main_postings_hold_every_occurrence_of_every_term_per_field():
     for name, _ in MAIN_FIELDS:
         for term, gaps in zip(data["terms"], data["postings"][name], strict=True):
             assert sorted(set(_decode(gaps))) == sorted(int(r) for r in reference.inverted_index[term][name])
+    lengths = {name: text_numbers(data["lengths"][name]) for name, _ in MAIN_FIELDS}
+    for n, paper in enumerate(papers):
+        texts = main_field_texts(paper.title, paper.keyphrases, paper.topics, labels)
+        for name, _ in MAIN_FIELDS:
+            assert lengths[name][n] == len(LunrTerms()(texts[name]))
     models = data["terms"].index("model")
     assert _decode(data["postings"]["title"][models]).count(3) == 3, "three 'models' in one title"
+
+
+def test_a_large_digests_postings_are_in_runs_of_consecutive_terms(monkeypatch):
+    papers, labels = _papers(), {"t1": "Diffusion Models"}
+    whole, _ = main_index(papers, labels)
+    monkeypatch.setattr(search_module, "PREFETCH_PAPERS", 1)
+    monkeypatch.setattr(search_module, "MAIN_CHUNK_CHARS", 8)
+    index, chunks = main_index(papers, labels)
+    assert "postings" not in index and len(chunks) == len(index["chunks"]) > 2
+    assert index["chunks"][0] == 0 and index["chunks"] == sorted(set(index["chunks"]))
+    for name, _ in MAIN_FIELDS:
+        assert [text for chunk in chunks for text in chunk[name]] == whole["postings"][name]
+    files = search_files(Digest(papers=papers, topics=[]), [f"papers/{p.id}/" for p in papers])
+    written = json.loads(files["search/index.json"])["chunks"]
+    assert sorted(path for path in files if path.startswith("search/index/")) == sorted(
+        f"search/index/{n}.json" for n in range(len(written)))
 
 
 def test_abstract_postings_score_as_lunr_py_does():
@@ -115,6 +138,6 @@ def test_a_small_digest_has_one_title_file_and_a_large_one_many():
 def test_the_page_preloads_every_search_module_and_the_index_carries_bm25s_constants():
     folder = Path(__file__).resolve().parent.parent / "site_config" / "overrides" / "assets" / "javascripts"
     assert sorted(SEARCH_MODULES) == sorted(p.name for p in (folder / "search").glob("*.js"))
-    index = main_index([Paper(id="p", title="A paper", abstract="", sightings=[])], {})
+    index, _ = main_index([Paper(id="p", title="A paper", abstract="", sightings=[])], {})
     assert index["bm25"] == {"k1": LUNR_K1, "b": LUNR_B}
     assert layout(10)["abstract_scale"] == ABSTRACT_SCORE_SCALE

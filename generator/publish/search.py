@@ -3,11 +3,14 @@ so that a first result needs little.
 
 Files, under ``search/``:
 
-- ``index.json``, loaded at once: the main index over title, keyphrases and topics. It holds lunr's
-  postings (for each term and field, the papers and how often the term occurs) and nothing derived from
-  them: a sixth of the bytes of lunr's serialised index, less again with the numbers written as
-  ``number_text`` writes them. The page builds lunr's token set from the terms
-  and each paper's vector, by lunr's formula, only when a query reaches it.
+- ``index.json``, loaded at once: the main index over title, keyphrases and topics: its terms, each
+  paper's length in each field, and lunr's postings (for each term and field, the papers and how often
+  the term occurs), nothing else derived from them: a sixth of the bytes of lunr's serialised index.
+  Past ``PREFETCH_PAPERS`` the postings are apart, in ``index/N.json``: runs of consecutive terms of
+  about ``MAIN_CHUNK_CHARS`` each, so a query loads the runs of its words (a word typed so far reaches
+  the terms it begins, which sit together) and the page's first load stays small at any size. The page
+  builds lunr's token set from the terms and each paper's vector, by lunr's formula, only when a query
+  reaches it.
 - ``facets.json``, loaded at once: each paper's date, upvotes and topics, the papers with code and those
   of each watchlist, which filters and sorting need.
 - ``papers/N.json``: titles and URLs, ``PAPERS_PER_SHARD`` papers a file, loaded for the results shown;
@@ -48,6 +51,8 @@ MAIN_FIELDS = (("title", 10), ("keyphrases", 5), ("topics", 3))
 """Fields of the main index, with lunr's field boosts: a word of the title counts most."""
 LUNR_K1, LUNR_B = 1.2, 0.75
 """lunr's BM25 parameters (its builder's defaults)."""
+MAIN_CHUNK_CHARS = 40_000
+"""Main-index postings per file past ``PREFETCH_PAPERS`` (about 12 KB compressed)."""
 PREFETCH_PAPERS = 2000
 """Up to this many papers (about 1.5 MB of abstract postings and titles), the page loads every file at
 once, so later queries need no request; past it, each query loads what it needs."""
@@ -66,7 +71,10 @@ def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str]:
     the site root."""
     papers = digest.papers
     labels = {topic.id: topic.label for topic in digest.topics}
-    files = {"search/index.json": _dump(main_index(papers, labels))}
+    index, chunks = main_index(papers, labels)
+    files = {"search/index.json": _dump(index)}
+    for number, chunk in enumerate(chunks):
+        files[f"search/index/{number}.json"] = _dump(chunk)
     per_file = papers_per_shard(len(papers))
     for start in range(0, len(papers), per_file):
         chunk = papers[start:start + per_file]
@@ -98,20 +106,44 @@ def lunr_js() -> str:
     return LUNR_JS.read_text(encoding="utf-8")
 
 
-def main_index(papers: list[Paper], topic_labels: dict[str, str]) -> dict:
+def main_index(papers: list[Paper], topic_labels: dict[str, str]) -> tuple[dict, list[dict[str, list[str]]]]:
     """lunr's postings of the main fields: for each term (sorted) and field, the papers holding it as
-    gaps between paper numbers, a paper repeated once per extra occurrence (gap 0)."""
+    gaps between paper numbers, a paper repeated once per extra occurrence (gap 0); and each paper's
+    number of terms in each field. A small digest's postings are in the index (``postings``); a large
+    one's are in chunks of consecutive terms (returned apart), the index giving each chunk's first term
+    number (``chunks``)."""
     terms_of = LunrTerms()
     occurrences: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name, _ in MAIN_FIELDS}
+    lengths = {name: [0] * len(papers) for name, _ in MAIN_FIELDS}
     for number, paper in enumerate(papers):
         for name, text in main_field_texts(paper.title, paper.keyphrases, paper.topics, topic_labels).items():
             for term in terms_of(text):
                 occurrences[name][term].append(number)
+                lengths[name][number] += 1
     terms = sorted(set().union(*occurrences.values()))
     postings = {name: [number_text(_gaps(occurrences[name].get(term, []))) for term in terms]
                 for name, _ in MAIN_FIELDS}
-    return {"papers": len(papers), "fields": [list(field) for field in MAIN_FIELDS],
-            "bm25": {"k1": LUNR_K1, "b": LUNR_B}, "terms": terms, "postings": postings}
+    index = {"papers": len(papers), "fields": [list(field) for field in MAIN_FIELDS],
+             "bm25": {"k1": LUNR_K1, "b": LUNR_B}, "terms": terms,
+             "lengths": {name: number_text(counts) for name, counts in lengths.items()}}
+    if len(papers) <= PREFETCH_PAPERS:
+        return {**index, "postings": postings}, []
+    starts = _chunk_starts([sum(len(postings[name][t]) for name, _ in MAIN_FIELDS) for t in range(len(terms))])
+    ends = [*starts[1:], len(terms)]
+    chunks = [{name: postings[name][start:end] for name, _ in MAIN_FIELDS}
+              for start, end in zip(starts, ends, strict=True)]
+    return {**index, "chunks": starts}, chunks
+
+
+def _chunk_starts(sizes: list[int]) -> list[int]:
+    """The first item of each run of consecutive items holding about ``MAIN_CHUNK_CHARS`` together."""
+    starts, filled = [0], 0
+    for number, size in enumerate(sizes):
+        if filled and filled + size > MAIN_CHUNK_CHARS:
+            starts.append(number)
+            filled = 0
+        filled += size
+    return starts
 
 
 def main_field_texts(title: str, keyphrases: list[str], topic_ids: list[str], topic_labels: dict[str, str]

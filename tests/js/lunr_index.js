@@ -1,10 +1,11 @@
 /* For the browser tests only: a lunr.Index over the page's own scorer (search/scoring.js), so that
  * lunr's query can be compared with the page's scores. lunr's term postings and field vectors are made
- * the first time lunr's query reaches them, from the postings and the scorer's field-vector elements.
+ * the first time lunr's query reaches them, from the postings and the scorer's field-vector elements
+ * (every posting is in hand: the tests' digests are small enough to hold them in the index).
  * Injected by tests/test_browser.py; never shipped with a site. */
 
 window.lunrIndexOf = function (scorer) {
-  const { fields, postings, papers, terms, termNumbers, lengths, element } = scorer;
+  const { fields, postingsOf, papers, terms, termNumbers, lengths, element } = scorer;
   let forward = null;
 
   /* Each paper's terms in each field, for its field vectors. */
@@ -13,7 +14,8 @@ window.lunrIndexOf = function (scorer) {
       const starts = new Int32Array(papers + 1);
       for (let n = 0; n < papers; n++) starts[n + 1] = starts[n] + lengths[f].of[n];
       const next = starts.slice(0, papers), termsOf = new Int32Array(starts[papers]);
-      postings[name].forEach((gaps, t) => {
+      terms.forEach((_, t) => {
+        const gaps = postingsOf(t)[f];
         for (let k = 0, n = 0; k < gaps.length; k++) {
           n += gaps[k];
           termsOf[next[n]++] = t;
@@ -40,8 +42,8 @@ window.lunrIndexOf = function (scorer) {
   function posting(term) {
     const t = termNumbers[term], made = Object.create(null);
     made._index = t;
-    for (const name of fields) {
-      const holders = Object.create(null), gaps = postings[name][t];
+    for (const [f, name] of fields.entries()) {
+      const holders = Object.create(null), gaps = postingsOf(t)[f];
       for (let k = 0, n = 0; k < gaps.length; k++) { n += gaps[k]; holders[n] = noMetadata; }
       made[name] = holders;
     }

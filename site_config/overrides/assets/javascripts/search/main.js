@@ -31,7 +31,10 @@ function start(root) {
   const renderer = makeRenderer();
 
   const ready = Promise.all([loader.fetchJson("index.json"), loader.fetchJson("facets.json")])
-    .then(([index, facets]) => ({ scorer: makeScorer(index), facets }));
+    .then(([index, facets]) => ({
+      scorer: makeScorer(index, (chunk) => loader.fetchJson("index/" + chunk + ".json")),
+      facets,
+    }));
   if (layout.prefetch) loader.fetchJson("papers/0.json");
 
   /* Papers holding every word (in a main field or the abstract), scored by lunr over the main fields
@@ -43,8 +46,9 @@ function start(root) {
       abstractsIn = true;
       return perWord;
     });
-    return ready.then(({ scorer, facets }) => {
-      const holders = words.map((w, i) => scorer.papersWith(w, isPrefix(words, i)));
+    const prefixes = words.map((_, i) => isPrefix(words, i));
+    return ready.then(({ scorer, facets }) => scorer.load(words, prefixes).then(() => {
+      const holders = words.map((w, i) => scorer.papersWith(w, prefixes[i]));
       if (!abstractsIn && !layout.prefetch) requestLikelyTitles(scorer, facets, words, holders);
       return fromAbstracts.then((perWord) => {
         perWord.forEach((found, k) => found.forEach((_, n) => { holders[k][n] = 1; }));
@@ -57,7 +61,7 @@ function start(root) {
         }
         return total;
       });
-    });
+    }));
   }
 
   /* While abstract postings load, the title files of the papers likely to come first (ranked by their

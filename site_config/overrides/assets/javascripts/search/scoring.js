@@ -2,34 +2,57 @@
  * each term's element of a paper's field vector is BM25 with the field's boost, to three decimals
  * (lunr.Builder.createFieldVectors), and a paper's score is the dot product of lunr's query vector with
  * its field vectors, over the query vector's length (lunr.Index.query). Only the postings of the query's
- * terms are read, and only the candidates are scored. BM25's k1 and b come with the index. */
+ * terms are read, and only the candidates are scored. BM25's k1 and b come with the index.
+ *
+ * A large digest's postings are in runs of consecutive terms (search/index/N.json): ``load`` fetches
+ * those a query's words reach, with ``fetchChunk``, before papersWith and scoreOnly read them. */
 
 import { textNumbers } from "./postings.js";
 
-export function makeScorer(data) {
+export function makeScorer(data, fetchChunk) {
   const fields = data.fields.map((f) => f[0]);
-  /* For each field, each term's gaps between paper numbers (a gap 0 repeats a paper: one more occurrence). */
-  const postings = Object.fromEntries(fields.map((name) => [name, data.postings[name].map(textNumbers)]));
-  const papers = data.papers, terms = data.terms, documentsWithTerm = new Int32Array(terms.length);
+  const papers = data.papers, terms = data.terms, starts = data.chunks || [0];
   const { k1, b } = data.bm25;
   const lengths = fields.map((name) => {
-    const counts = new Int32Array(papers);
-    let total = 0;
-    postings[name].forEach((gaps, t) => {
-      for (let k = 0, n = 0; k < gaps.length; k++) {
-        n += gaps[k];
-        counts[n] += 1;
-        if (k === 0 || gaps[k] !== 0) documentsWithTerm[t] += 1;
-      }
-      total += gaps.length;
-    });
-    return { of: counts, average: total / Math.max(papers, 1) };
+    const of = Int32Array.from(textNumbers(data.lengths[name]));
+    return { of, average: of.reduce((sum, n) => sum + n, 0) / Math.max(papers, 1) };
   });
   const termNumbers = Object.create(null);
   terms.forEach((term, t) => { termNumbers[term] = t; });
+  /* For each term in hand: per field, its gaps between paper numbers (a gap 0 repeats a paper: one more
+   * occurrence); and the number of postings that open a paper, lunr's count for idf. */
+  const postings = new Map(), documentsWithTerm = new Map(), chunks = new Map();
+
+  function addTerms(start, perField) {
+    const count = perField[fields[0]].length;
+    for (let k = 0; k < count; k++) {
+      let documents = 0;
+      const lists = fields.map((name) => {
+        const gaps = textNumbers(perField[name][k]);
+        for (let i = 0; i < gaps.length; i++) if (i === 0 || gaps[i] !== 0) documents += 1;
+        return gaps;
+      });
+      postings.set(start + k, lists);
+      documentsWithTerm.set(start + k, documents);
+    }
+  }
+  if (data.postings) {
+    addTerms(0, data.postings);
+    chunks.set(0, Promise.resolve());
+  }
+
+  function chunkOf(t) {
+    let low = 0, high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= t) low = mid; else high = mid - 1;
+    }
+    return low;
+  }
 
   function idf(t) {
-    const x = (papers - documentsWithTerm[t] + 0.5) / (documentsWithTerm[t] + 0.5);
+    const count = documentsWithTerm.get(t) || 0;
+    const x = (papers - count + 0.5) / (count + 0.5);
     return Math.log(1 + Math.abs(x));
   }
 
@@ -52,18 +75,36 @@ export function makeScorer(data) {
     return found;
   }
 
+  /* The terms a word reaches: its stem, and with ``prefix`` every term the word begins. */
+  function termsOf(w, prefix) {
+    const found = w.stem in termNumbers ? [termNumbers[w.stem]] : [];
+    return prefix ? found.concat(termsWithPrefix(w.word)) : found;
+  }
+
+  /* Fetches the postings the words reach that are not in hand yet; ``prefixes[i]``: word i is a prefix. */
+  function load(words, prefixes) {
+    const needed = new Set();
+    words.forEach((w, i) => termsOf(w, prefixes[i]).forEach((t) => needed.add(chunkOf(t))));
+    return Promise.all([...needed].map((c) => {
+      if (!chunks.has(c)) chunks.set(c, fetchChunk(c).then((chunk) => addTerms(starts[c], chunk)));
+      return chunks.get(c);
+    }));
+  }
+
+  const none = fields.map(() => []);
+  function postingsOf(t) {
+    return postings.get(t) || none;
+  }
+
   /* Papers holding a word in any field (a mark per paper): its stem, and with ``prefix`` every term the
    * word begins. */
   function papersWith(w, prefix) {
     const found = new Uint8Array(papers);
-    const add = (t) => {
-      for (const name of fields) {
-        const gaps = postings[name][t];
+    for (const t of termsOf(w, prefix)) {
+      for (const gaps of postingsOf(t)) {
         for (let k = 0, n = 0; k < gaps.length; k++) { n += gaps[k]; found[n] = 1; }
       }
-    };
-    if (w.stem in termNumbers) add(termNumbers[w.stem]);
-    if (prefix) termsWithPrefix(w.word).forEach(add);
+    }
     return found;
   }
 
@@ -81,8 +122,7 @@ export function makeScorer(data) {
     const wanted = new Uint8Array(papers), sums = new Float64Array(papers), scores = new Map();
     candidates.forEach((n) => { wanted[n] = 1; });
     query.forEach((boost, t) => {
-      fields.forEach((name, f) => {
-        const gaps = postings[name][t];
+      postingsOf(t).forEach((gaps, f) => {
         for (let k = 0, n = 0; k < gaps.length;) {
           let tf = 1;
           n += gaps[k++];
@@ -95,6 +135,6 @@ export function makeScorer(data) {
     return scores;
   }
 
-  return { data, fields, postings, papers, terms, termNumbers, lengths, element, termsWithPrefix, papersWith,
-    scoreOnly };
+  return { data, fields, postingsOf, papers, terms, termNumbers, lengths, element, termsWithPrefix, load,
+    papersWith, scoreOnly };
 }
