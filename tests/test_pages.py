@@ -1,4 +1,5 @@
-"""Generated Markdown pages: a large topic is split into pages of at most 200 papers, newest first."""
+"""Generated Markdown pages: a large topic is split into pages of at most 200 papers, newest first, the
+newest with their summary."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ import re
 from pathlib import Path
 
 from generator.config import DigestConfig
-from generator.publish.pages import PAPERS_PER_PAGE, render_pages
+from generator.publish.pages import PAPERS_PER_PAGE, TOPIC_IN_FULL, render_pages
 from generator.records import Digest, Paper, Sighting, Topic
 
 
 def _paper(n: int) -> Paper:
     day = dt.date(2025, 1, 1) + dt.timedelta(days=n)
     return Paper(id=f"paper-{n:03d}", title=f"Paper {n:03d}", abstract="An abstract.",
-                 sightings=[Sighting("dump.txt", n + 1, day, None)], topics=["big"])
+                 sightings=[Sighting("dump.txt", n + 1, day, None)], topics=["big"], tldr=f"Summary {n:03d}.")
 
 
 def test_a_topic_of_450_papers_has_three_pages_of_at_most_200_newest_first():
@@ -27,7 +28,10 @@ def test_a_topic_of_450_papers_has_three_pages_of_at_most_200_newest_first():
     listed = [title.findall(pages[name]) for name in names]
     assert [len(titles) for titles in listed] == [PAPERS_PER_PAGE, PAPERS_PER_PAGE, 50]
     assert [t for titles in listed for t in titles] == [f"Paper {n:03d}" for n in range(449, -1, -1)]
-    assert "450 papers, newest first; papers 201–400 on page 2 of 3" in pages["topics/big/2.md"]
+    assert "450 papers, newest first, the 50 newest with their summary; papers 201–400 on page 2 of 3" in pages[
+        "topics/big/2.md"]
+    summaries = [re.findall(r"Summary (\d+)\.", pages[name]) for name in names]
+    assert summaries == [[f"{n:03d}" for n in range(449, 449 - TOPIC_IN_FULL, -1)], [], []]
     assert 'href="../" rel="prev">← Newer' in pages["topics/big/2.md"]
     assert 'href="../3/" rel="next">Older →' in pages["topics/big/2.md"]
     assert "Atom feed" in pages["topics/big.md"] and "Atom feed" not in pages["topics/big/3.md"]

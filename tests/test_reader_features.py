@@ -13,7 +13,7 @@ from markupsafe import escape
 
 from generator.config import DigestConfig
 from generator.ingest.text import sentences
-from generator.publish.pages import WEEK_LISTED
+from generator.publish.pages import TOPIC_IN_FULL, WEEK_LISTED
 
 from .conftest import SEED_WATCHLISTS, exported_digest
 from .test_site import linked_urls
@@ -84,12 +84,16 @@ def test_every_paper_has_a_summary_that_is_a_sentence_of_its_abstract_and_often_
 def test_date_topic_watchlist_and_home_pages_show_each_papers_summary(seeds_site, seeds_json):
     by_id = {p["id"]: p for p in seeds_json["papers"]}
     lists = [(d["url"], d["papers"]) for d in seeds_json["dates"]]
-    lists += [(t["url"], t["papers"]) for t in seeds_json["topics"][:10]]
     lists += [(w["url"], w["papers"]) for w in seeds_json["watchlists"]]
     for url, paper_ids in lists:
         html = (seeds_site / url / "index.html").read_text(encoding="utf-8")
         for paper_id in paper_ids[:200]:
             assert f'class="digest-paper__tldr">{escape(by_id[paper_id]["tldr"])}<' in html, (url, paper_id)
+    for topic in seeds_json["topics"][:10]:
+        html = (seeds_site / topic["url"] / "index.html").read_text(encoding="utf-8")
+        for paper_id in topic["papers"][:TOPIC_IN_FULL]:
+            assert f'class="digest-paper__tldr">{escape(by_id[paper_id]["tldr"])}<' in html, (topic, paper_id)
+        assert 'class="digest-paper__topics"' not in html, "a topic's page lists its papers without chips"
     home = (seeds_site / "index.html").read_text(encoding="utf-8")
     latest = max(d["date"] for d in seeds_json["dates"] if d["date"])
     day = next(d for d in seeds_json["dates"] if d["date"] == latest)

@@ -44,6 +44,9 @@ TEMPLATES_DIR = templates_folder()
 HOME_TOPIC_COUNT = 15
 BEST_OF_WEEK = 10
 """Papers of this week's best on the home page, and of the top of the month on a month page."""
+TOPIC_IN_FULL = 50
+"""A topic page shows the summary of its newest papers; older ones are listed by title and facts (at
+100,000 papers a paper is in 1.8 topics: summaries there were a tenth of the site)."""
 WEEK_LISTED = 50
 """A week page lists its most upvoted papers, with their summary and topics; its date pages list every
 paper (listing the others again by title cost a quarter of a kilobyte a paper)."""
@@ -140,7 +143,8 @@ class _Renderer:
         first_seen = [d for p in papers if (d := next(iter(p.digest_dates), None))]
         feeds = feed_links(f"{self.site_title}: {topic.label}", PATHS.beside(PATHS.topic(topic.id), ".xml"))
         yield from self._paged(PATHS.topic, topic.id, "topic.md.j2", papers, feeds, topic=topic,
-                               area=self.area_of.get(topic.id), chart=papers_per_month(first_seen))
+                               area=self.area_of.get(topic.id), chart=papers_per_month(first_seen),
+                               in_full=TOPIC_IN_FULL)
 
     def _watchlist_pages(self):
         yield self._render(PATHS.watchlists, "watchlists_index.md.j2", watchlists=self.digest.watchlists)
