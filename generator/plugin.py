@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from generator.analysis.engines.encoders import release_encoders
 from generator.config import ConfigError, DigestConfig, load_config
 from generator.pipeline import build_digest, build_feeds, build_pages, build_search
 from generator.publish.compact import compact_html
@@ -65,9 +66,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._bodies: dict[str, str] = {}
         self._last_content: dict[str, int] = {}
         self._tabs: list[tuple[str, str]] = []
+        self.serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Defined so that MkDocs keeps this plugin (and its loaded model) across ``serve`` rebuilds."""
+        """Defined so that MkDocs keeps this plugin across ``serve`` rebuilds, which keep the loaded model."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -88,6 +91,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.timings = {}
         digest = build_digest(self.digest_config, self.timings, rebuild_topics=self.rebuild_topics)
         self.report = digest.report
+        if not self.serving:
+            release_encoders()
         self.rebuild_topics = False
         try:
             pages: dict[str, str | bytes] = {

@@ -18,8 +18,10 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from bench.topic_measures import variant_pairs
+from generator.analysis.engines.encoders import encoder_for, load_encoder
 from generator.analysis.topics import content_key
 from generator.cli import SiteFolderError, build_site
+from generator.config import DigestConfig
 from generator.ingest.text import display_segments
 
 from .conftest import (
@@ -302,6 +304,14 @@ def test_cli_builds_any_dump_file_into_any_folder(tmp_path, keyphrase_cache):
     assert result.returncode == 0, result.stderr
     assert f"{dump}: dated 2025-03-13 by its file name" in result.stderr
     assert len(exported_digest(out)["papers"]) == 7
+
+
+def test_a_build_lets_go_of_the_loaded_model_before_rendering(tmp_path, keyphrase_cache):
+    encoder_for(DigestConfig().keyphrases)
+    assert load_encoder.cache_info().currsize == 1
+    dump = EXAMPLE_DUMPS / "2025-03-12.txt"
+    build_site(make_project(tmp_path / "project", keyphrase_cache, dumps=[str(dump)]), out=tmp_path / "site")
+    assert load_encoder.cache_info().currsize == 0, "mkdocs serve keeps it (on_startup); a build does not"
 
 
 def test_failed_build_leaves_the_previous_site_untouched(tmp_path, keyphrase_cache, caplog):
