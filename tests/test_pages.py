@@ -43,3 +43,17 @@ def test_a_small_topic_is_one_page_without_a_pager():
                          DigestConfig(), Path("."))
     assert [name for name in pages if name.startswith("topics/big")] == ["topics/big.md"]
     assert "digest-pager" not in pages["topics/big.md"]
+
+
+def test_an_organisation_of_450_papers_has_three_pages_newest_first():
+    papers = [_paper(n) for n in range(450)]
+    for paper in papers:
+        paper.organization, paper.topics = "Acme Research", []
+    pages = render_pages(Digest(papers, []), DigestConfig(), Path("."))
+    names = ["organizations/acme-research.md", *(f"organizations/acme-research/{n}.md" for n in (2, 3))]
+    assert [name for name in pages if name.startswith("organizations/acme")] == names
+    title = re.compile(r'<li[^>]*><a href="[^"]*">(Paper \d+)<')
+    listed = [t for name in names for t in title.findall(pages[name])]
+    assert listed == [f"Paper {n:03d}" for n in range(449, -1, -1)]
+    assert "450 papers, newest first; papers 401–450 on page 3 of 3" in pages[names[2]]
+    assert 'href="../2/" rel="prev">← Newer' in pages[names[2]]

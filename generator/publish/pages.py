@@ -203,8 +203,9 @@ class _Renderer:
         yield self._render(PATHS.organizations, "organizations.md.j2",
                            organizations=[(name, len(papers)) for name, papers in groups.items()])
         for name, papers in groups.items():
-            yield self._render(PATHS.organization(self.organizations[name]), "organization.md.j2", name=name,
-                               papers=self._newest_first([p.id for p in papers]))
+            slug = self.organizations[name]
+            yield from self._paged(PATHS.organization, slug, "organization.md.j2",
+                                   self._newest_first([p.id for p in papers]), [], name=name, slug=slug)
 
     def _home(self) -> dict:
         """The latest day's papers, this week's best and rising topics, then the largest topics."""

@@ -30,8 +30,8 @@ class Paths:
     json_feed: str = "feed.json"
 
     @staticmethod
-    def organization(slug: str) -> str:
-        return f"organizations/{slug}.md"
+    def organization(slug: str, page: int = 1) -> str:
+        return _paged("organizations", slug, page)
 
     @staticmethod
     def watchlist(slug: str, page: int = 1) -> str:
