@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import generator.analysis.topics as topics_module
 from bench.topic_measures import similarity_ratio
 from generator.analysis.keyphrases import PhraseEmbedder
 from generator.analysis.phrases import topic_key
@@ -130,6 +131,20 @@ def test_a_paper_without_a_topic_phrase_joins_a_topic_only_as_close_as_its_membe
     topics = build_topics(papers, TopicSettings(min_papers=3, max_share=0.5), embeddings)
     assert [p.topics for p in papers[:3]] == [["speech-recognition"], ["speech-recognition"], []]
     assert {t.label: len(t.paper_ids) for t in topics} == {"speech recognition": 5, "protein folding": 3}
+
+
+def test_papers_are_placed_alike_when_their_similarities_are_taken_a_few_at_a_time(monkeypatch):
+    spec = [([f"phrase {i % 4}", f"other {i % 3}"] if i % 5 else [], _unit(1, i % 4, i % 3 + 0.1 * (i % 7)))
+            for i in range(40)]
+    runs = []
+    for rows in (topics_module.SIMILARITY_ROWS, 3):
+        monkeypatch.setattr(topics_module, "SIMILARITY_ROWS", rows)
+        papers, embeddings = _corpus(spec)
+        topics = build_topics(papers, TopicSettings(min_papers=3, max_share=0.5), embeddings)
+        runs.append(([(t.id, t.paper_ids) for t in topics], [p.topics for p in papers]))
+    assert runs[0] == runs[1]
+    assert any(not keyphrases and placed for (keyphrases, _), placed in zip(spec, runs[0][1], strict=True)), \
+        "some paper without a topic phrase is placed by similarity"
 
 
 def test_labels_say_something_once_in_one_casing():

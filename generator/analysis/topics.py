@@ -26,7 +26,7 @@ import math
 import re
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,6 +63,9 @@ centroid than this share of the papers outside the topic are: a threshold calibr
 against its own background, so that it holds in a tight corpus (every paper about language models) as in
 a broad one (abstracts from control, networks, finance). On Inspec's abstracts it places 95% of the papers
 with the labels still supported by their human keyphrases (bench/topics.py)."""
+SIMILARITY_ROWS = 4096
+"""Papers whose similarity to every topic is taken at once: all 100,000 papers against 2,000 topics
+were 0.8 GB, the peak of a whole build."""
 THRESHOLD_SAMPLE = 5000
 """Papers outside a topic that its threshold is estimated from (an even sample by id), so that the cost
 stays linear in a digest of 100,000 papers."""
@@ -333,36 +336,50 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
     for index, topic in enumerate(topics):
         for paper_id in topic.paper_ids:
             members[paper_id].append(index)
-    row = {paper.id: n for n, paper in enumerate(papers)}
-    similarity = np.vstack([embeddings[paper.id] for paper in papers]).astype(np.float32) @ centroids.T
-    threshold = placement_thresholds(similarity, [members.get(p.id, []) for p in papers], papers)
-    for paper in papers:
-        if fixed.get(paper.id):
-            paper.topics = list(fixed[paper.id])
-            continue
-        closeness = similarity[row[paper.id]]
-        own = members.get(paper.id, [])
-        if not own and paper.id not in judged:
-            named = in_text.get(paper.id, set())
-            own = [i for i, t in enumerate(topics) if named & set(t.aliases) and closeness[i] >= threshold[i]]
-            nearest = int(np.argmax(closeness - threshold))
-            own = own or ([nearest] if closeness[nearest] >= threshold[nearest] else [])
-        own = sorted(own, key=lambda i: (-closeness[i], topics[i].key))
-        paper.topics = [topics[i].id for i in own[: settings.max_topics_per_paper]]
+    sample = threshold_sample(papers)
+    sampled = np.vstack([block[[n - start for n in sample if start <= n < start + len(block)]]
+                         for start, block in _similarities(papers, embeddings, centroids)])
+    threshold = placement_thresholds(sampled, [members.get(papers[n].id, []) for n in sample])
+    for start, block in _similarities(papers, embeddings, centroids):
+        for paper, closeness in zip(papers[start:start + len(block)], block, strict=True):
+            if fixed.get(paper.id):
+                paper.topics = list(fixed[paper.id])
+                continue
+            own = members.get(paper.id, [])
+            if not own and paper.id not in judged:
+                named = in_text.get(paper.id, set())
+                own = [i for i, t in enumerate(topics)
+                       if named & set(t.aliases) and closeness[i] >= threshold[i]]
+                nearest = int(np.argmax(closeness - threshold))
+                own = own or ([nearest] if closeness[nearest] >= threshold[nearest] else [])
+            own = sorted(own, key=lambda i: (-closeness[i], topics[i].key))
+            paper.topics = [topics[i].id for i in own[: settings.max_topics_per_paper]]
     for topic in topics:
         topic.paper_ids = sorted(p.id for p in papers if topic.id in p.topics)
 
 
-def placement_thresholds(similarity: np.ndarray, memberships: list[list[int]], papers: list[Paper]
-                         ) -> np.ndarray:
-    """For each topic (column), the ``PLACEMENT_QUANTILE`` of the similarity of the papers outside it
-    (rows; ``memberships`` gives each row's topics), over an even sample of papers by id."""
+def _similarities(papers: list[Paper], embeddings: dict[str, np.ndarray], centroids: np.ndarray
+                  ) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, similarity of each of the next papers to every topic), ``SIMILARITY_ROWS`` papers at a
+    time, cut the same way every time: a paper's row never depends on which pass computes it."""
+    for start in range(0, len(papers), SIMILARITY_ROWS):
+        rows = np.vstack([embeddings[p.id] for p in papers[start:start + SIMILARITY_ROWS]]).astype(np.float32)
+        yield start, rows @ centroids.T
+
+
+def threshold_sample(papers: list[Paper]) -> list[int]:
+    """An even sample of ``THRESHOLD_SAMPLE`` papers by id (their row numbers, in order)."""
     order = sorted(range(len(papers)), key=lambda n: papers[n].id)
     step = max(1, math.ceil(len(order) / THRESHOLD_SAMPLE))
-    sample = sorted(order[::step])
-    outside = similarity[sample].astype(np.float64)
-    for position, n in enumerate(sample):
-        outside[position, memberships[n]] = np.nan
+    return sorted(order[::step])
+
+
+def placement_thresholds(similarity: np.ndarray, memberships: list[list[int]]) -> np.ndarray:
+    """For each topic (column), the ``PLACEMENT_QUANTILE`` of the similarity of the papers outside it
+    (rows, ``threshold_sample``'s papers; ``memberships`` gives each row's topics)."""
+    outside = similarity.astype(np.float64)
+    for position, topics in enumerate(memberships):
+        outside[position, topics] = np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a topic that holds every sampled paper
         thresholds = np.nanquantile(outside, PLACEMENT_QUANTILE, axis=0)
