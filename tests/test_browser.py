@@ -88,17 +88,29 @@ class _SlowResultFilesHandler(_QuietHandler):
             super().do_GET()
 
 
-@pytest.fixture(scope="module")
-def sharded_url(tmp_path_factory, keyphrase_cache):
+def _sharded_site(tmp_path_factory, keyphrase_cache, prefetch_index: int) -> Path:
     """The seeds with the search files of a large digest: main-index postings, titles, summaries and
-    abstracts in many files, each loaded when a query needs it (past ``PREFETCH_PAPERS``, here 50)."""
+    abstracts in many files, each loaded when a query needs it (past ``PREFETCH_PAPERS``, here 50); the
+    main index's runs all loaded after the first results up to ``prefetch_index`` papers."""
     folder = tmp_path_factory.mktemp("sharded-seeds")
     config_file = make_project(folder, keyphrase_cache, dumps=[str(SEEDS)], default_year=SEED_DEFAULT_YEAR)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_module, "PREFETCH_PAPERS", 50)
+        patch.setattr(search_module, "PREFETCH_INDEX_PAPERS", prefetch_index)
         patch.setattr(search_module, "MAIN_CHUNK_CHARS", 2000)
-        site = build_site(config_file, out=folder / "site")
+        return build_site(config_file, out=folder / "site")
+
+
+@pytest.fixture(scope="module")
+def sharded_url(tmp_path_factory, keyphrase_cache):
+    site = _sharded_site(tmp_path_factory, keyphrase_cache, prefetch_index=50)
     with _served(site, _SlowResultFilesHandler) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def prefetched_index_url(tmp_path_factory, keyphrase_cache):
+    with _served(_sharded_site(tmp_path_factory, keyphrase_cache, prefetch_index=1000)) as url:
         yield url
 
 
@@ -228,6 +240,29 @@ def test_a_large_digests_queries_load_only_the_index_files_their_words_reach(bro
     assert 0 < len(chunks) < written and errors == []
     for context in contexts:
         context.close()
+
+
+def test_a_digest_of_up_to_20000_papers_loads_every_index_run_once_its_first_results_show(
+        browser, site_url, prefetched_index_url):
+    context = browser.new_context()
+    page = context.new_page()
+    chunks = set()
+    page.on("request", lambda request: "/search/index/" in request.url and chunks.add(request.url))
+    page.goto(prefetched_index_url + "search/?q=agent")
+    page.wait_for_function(_ALL_SHOWN, timeout=20_000)
+    page.wait_for_load_state("networkidle")
+    written = len(page.request.get(prefetched_index_url + "search/index.json").json()["chunks"])
+    assert len(chunks) == written > 2
+    requested = len(chunks)
+    page.locator("input[name=q]").fill("speech recognition")
+    page.wait_for_url(re.compile(r"q=speech\+recognition"))  # the address follows once results show
+    page.wait_for_function(_ALL_SHOWN, timeout=20_000)
+    assert len(chunks) == requested, "a later query finds every posting in hand"
+    full = context.new_page()
+    full.goto(site_url + "search/?q=speech+recognition")
+    full.wait_for_function(_ALL_SHOWN, timeout=20_000)
+    assert _result_paths(page) == _result_paths(full)
+    context.close()
 
 
 def test_a_shared_search_url_opens_with_its_results_best_first(page, site_url, seeds_json):

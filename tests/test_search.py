@@ -13,6 +13,7 @@ from generator.publish.search import (
     LUNR_B,
     LUNR_K1,
     MAIN_FIELDS,
+    PREFETCH_INDEX_PAPERS,
     PREFETCH_PAPERS,
     SEARCH_MODULES,
     LunrTerms,
@@ -133,6 +134,8 @@ def test_a_small_digest_has_one_title_file_and_a_large_one_many():
     assert (small["paper_shards"], small["papers_per_shard"], small["prefetch"]) == (1, PREFETCH_PAPERS, True)
     assert large["paper_shards"] * large["papers_per_shard"] >= PREFETCH_PAPERS + 1 > large["papers_per_shard"]
     assert large["paper_shards"] > 1 and not large["prefetch"]
+    assert large["prefetch_index"] and layout(PREFETCH_INDEX_PAPERS)["prefetch_index"]
+    assert not layout(PREFETCH_INDEX_PAPERS + 1)["prefetch_index"]
 
 
 def test_the_page_preloads_every_search_module_and_the_index_carries_bm25s_constants():

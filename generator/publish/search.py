@@ -56,6 +56,10 @@ MAIN_CHUNK_CHARS = 40_000
 PREFETCH_PAPERS = 2000
 """Up to this many papers (about 1.5 MB of abstract postings and titles), the page loads every file at
 once, so later queries need no request; past it, each query loads what it needs."""
+PREFETCH_INDEX_PAPERS = 20_000
+"""Up to this many papers (about 0.4 MB of main-index postings, compressed), the page loads all the main
+index's runs once the first results show, so later queries wait for none; past it, each query loads the
+runs its words reach."""
 ABSTRACT_SCORE_SCALE = 100
 """Abstract scores are stored as integers: lunr's score times this."""
 SEARCH_MODULES = ("main.js", "scoring.js", "postings.js", "query.js", "shards.js", "state.js", "render.js",
@@ -93,7 +97,7 @@ def layout(paper_count: int) -> dict[str, int | bool]:
     per_file = papers_per_shard(paper_count)
     return {"papers_per_shard": per_file, "paper_shards": math.ceil(paper_count / per_file),
             "abstract_shards": abstract_shard_count(paper_count), "abstract_scale": ABSTRACT_SCORE_SCALE,
-            "prefetch": paper_count <= PREFETCH_PAPERS}
+            "prefetch": paper_count <= PREFETCH_PAPERS, "prefetch_index": paper_count <= PREFETCH_INDEX_PAPERS}
 
 
 def papers_per_shard(paper_count: int) -> int:

@@ -123,9 +123,10 @@ function start(root) {
       list.appendChild(renderer.resultItem(facets, hit[0], title, new URL(url, siteUrl), summary));
       if (first === 0 && k === 0) {
         performance.mark("digest-search:results");
-        if (!prefetched && layout.prefetch) {
+        if (!prefetched) {
           prefetched = true;
-          loader.prefetchAbstracts();
+          if (layout.prefetch) loader.prefetchAbstracts();
+          if (layout.prefetch_index) ready.then(({ scorer }) => scorer.loadAll()).catch(() => {});
         }
       }
     }), Promise.resolve());

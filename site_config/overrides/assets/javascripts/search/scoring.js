@@ -81,14 +81,22 @@ export function makeScorer(data, fetchChunk) {
     return prefix ? found.concat(termsWithPrefix(w.word)) : found;
   }
 
+  /* Run c of the postings, fetched once. */
+  function chunk(c) {
+    if (!chunks.has(c)) chunks.set(c, fetchChunk(c).then((perField) => addTerms(starts[c], perField)));
+    return chunks.get(c);
+  }
+
   /* Fetches the postings the words reach that are not in hand yet; ``prefixes[i]``: word i is a prefix. */
   function load(words, prefixes) {
     const needed = new Set();
     words.forEach((w, i) => termsOf(w, prefixes[i]).forEach((t) => needed.add(chunkOf(t))));
-    return Promise.all([...needed].map((c) => {
-      if (!chunks.has(c)) chunks.set(c, fetchChunk(c).then((chunk) => addTerms(starts[c], chunk)));
-      return chunks.get(c);
-    }));
+    return Promise.all([...needed].map(chunk));
+  }
+
+  /* Every run of postings (a digest small enough to hold them all once its first results show). */
+  function loadAll() {
+    return Promise.all(starts.map((_, c) => chunk(c)));
   }
 
   const none = fields.map(() => []);
@@ -136,5 +144,5 @@ export function makeScorer(data, fetchChunk) {
   }
 
   return { data, fields, postingsOf, papers, terms, termNumbers, lengths, element, termsWithPrefix, load,
-    papersWith, scoreOnly };
+    loadAll, papersWith, scoreOnly };
 }
