@@ -38,9 +38,8 @@ def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> 
 
 
 def _json_pieces(digest: Digest, root: Path, use_directory_urls: bool) -> Iterator[str]:
-    """The text of papers.json, one paper at a time: neither the whole text nor every paper's record is
-    held at once (at 100,000 papers they were about 0.7 GB of a build's peak). Joined, the pieces are what
-    ``json.dumps`` gives of the whole."""
+    """The text of papers.json, one paper at a time: neither the whole text (240 MB at 100,000 papers) nor
+    every paper's record is held at once. Joined, the pieces are what ``json.dumps`` gives of the whole."""
     def url(src_path: str) -> str:
         return page_url(src_path, use_directory_urls)
 

@@ -222,8 +222,9 @@ def load_encoder(name: str, device: str, runtime: str, batch_size: int) -> Encod
 
 
 def release_encoders() -> None:
-    """Lets go of every loaded model: a build that embeds nothing more then renders its pages without it
-    (about 600 MB of the peak of a build that embedded new papers). The next embedding loads it again."""
+    """Lets go of every loaded model: a build that embeds nothing more then renders its pages and runs
+    MkDocs without it (a few hundred MB on a CPU; a build's peak comes before, while topics still need
+    the model). The next embedding loads it again."""
     load_encoder.cache_clear()
     load_model.cache_clear()
     gc.collect()
