@@ -40,6 +40,15 @@ class Whole(c.BaseConfigOption[int]):
         return _within(value, self.minimum, self.maximum)
 
 
+class Flag(c.BaseConfigOption[bool]):
+    """true or false."""
+
+    def run_validation(self, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise c.ValidationError(f"must be true or false, got {value!r}")
+        return value
+
+
 class Number(c.BaseConfigOption[float]):
     """A number, at least ``minimum`` (or above it, with ``above``) and at most ``maximum``."""
 
@@ -236,6 +245,14 @@ class TopicSettings:
 
 
 @dataclass(frozen=True)
+class SearchSettings:
+    semantic: bool = setting(True, Flag())
+    """Rank by meaning as well as by words: the build fits a query encoder to the papers
+    (``analysis/query_encoder.py``) and the search page blends its ranking with the words' for a
+    question. ``false`` writes no semantic files, and every query is ranked by its words alone."""
+
+
+@dataclass(frozen=True)
 class WatchlistSettings:
     """A reader's standing search: papers that name an ``include`` term (in title, abstract or
     keyphrases, as a whole phrase, any case, plural optional, hyphen or space alike) and no ``exclude``
@@ -259,6 +276,7 @@ class DigestConfig:
     cache_dir: Path = setting(Path(".cache/digest"), FilePath())
     keyphrases: KeyphraseSettings = setting(factory=KeyphraseSettings, option=Section(KeyphraseSettings))
     topics: TopicSettings = setting(factory=TopicSettings, option=Section(TopicSettings))
+    search: SearchSettings = setting(factory=SearchSettings, option=Section(SearchSettings))
     related_papers: int = setting(5, Whole(0, 50))
     """Nearest papers by embedding listed on each paper page (0: none)."""
     feed_papers: int = setting(50, Whole(minimum=1))

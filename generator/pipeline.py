@@ -12,12 +12,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from mkdocs.plugins import get_plugin_logger
 
 from generator.analysis.areas import group_into_areas
 from generator.analysis.cache import TextCache
 from generator.analysis.code_links import code_links
 from generator.analysis.keyphrases import PhraseEmbedder, extract_keyphrases, paper_texts
+from generator.analysis.query_encoder import (
+    QueryEncoder,
+    load_query_encoder,
+    save_query_encoder,
+    update_query_encoder,
+)
 from generator.analysis.related import load_neighbours, nearest_papers, save_neighbours
 from generator.analysis.summaries import SUMMARY_VERSION, summarize
 from generator.analysis.topic_state import load_state, save_state, update_topics
@@ -90,6 +97,8 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, 
         related = neighbours.by_id()
         for paper in papers:
             paper.related = related[paper.id]
+    with _stage("meaning", timings):
+        encoder = _query_encoder(papers, embeddings, config)
     with _stage("topics", timings):
         embed_phrases = PhraseEmbedder(config.keyphrases, config.cache_dir)
         phrase_keys = TextCache(config.cache_dir, TEXT_KEYS_VERSION, name="text-phrases.json")
@@ -108,7 +117,20 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, 
     unplaced = sum(not paper.topics for paper in papers)
     log.info("%d topics; %d of %d papers in none", len(topics), unplaced, len(papers))
     return Digest(papers, topics, dump_count=len(report.files), embeddings=embeddings, report=report,
-                  retired_topics=state.retired, areas=areas, watchlists=watchlists)
+                  retired_topics=state.retired, areas=areas, watchlists=watchlists, query_encoder=encoder)
+
+
+def _query_encoder(papers: list[Paper], embeddings: dict[str, np.ndarray], config: DigestConfig
+                   ) -> QueryEncoder | None:
+    """The search page's query encoder, kept in the cache folder and extended as papers come."""
+    if not config.search.semantic or not papers:
+        return None
+    previous = load_query_encoder(config.cache_dir)
+    embed_words = PhraseEmbedder(config.keyphrases, config.cache_dir, kind="words")
+    encoder = update_query_encoder(papers, embeddings, config.keyphrases.model, embed_words, previous)
+    if encoder is not previous:
+        save_query_encoder(config.cache_dir, encoder)
+    return encoder
 
 
 def build_pages(digest: Digest, config: DigestConfig, root: Path | None = None, use_directory_urls: bool = True,
@@ -129,7 +151,7 @@ def build_feeds(digest: Digest, config: DigestConfig, site_url: str | None, use_
 
 
 def build_search(digest: Digest, use_directory_urls: bool = True, timings: dict[str, float] | None = None
-                 ) -> dict[str, str]:
+                 ) -> dict[str, str | bytes]:
     """The search index files, and lunr.js from the installed MkDocs, by path under the site root."""
     timings = {} if timings is None else timings
     with _stage("search", timings):

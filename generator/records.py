@@ -211,6 +211,9 @@ class Digest:
     retired_topics: list[RetiredTopic] = field(default_factory=list)
     areas: list[Area] = field(default_factory=list)
     watchlists: list[Watchlist] = field(default_factory=list)
+    query_encoder: Any = None
+    """The search page's query encoder (``analysis/query_encoder.QueryEncoder``), or None when
+    ``search.semantic`` is off or the digest has no paper."""
 
     def papers_by_date(self) -> dict[dt.date | None, list[Paper]]:
         days: dict[dt.date | None, list[Paper]] = {}

@@ -15,7 +15,7 @@ import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote_plus, urlparse
 
 import bibtexparser
 import pytest
@@ -263,6 +263,96 @@ def test_a_digest_of_up_to_20000_papers_loads_every_index_run_once_its_first_res
     full.wait_for_function(_ALL_SHOWN, timeout=20_000)
     assert _result_paths(page) == _result_paths(full)
     context.close()
+
+
+QUESTIONS = REPO / "tests" / "fixtures" / "questions"
+"""Sixty SciFact abstracts and ten claims, each with its judged abstract (tests/fixtures/questions)."""
+
+
+@pytest.fixture(scope="module")
+def questions_site(tmp_path_factory, keyphrase_cache):
+    folder = tmp_path_factory.mktemp("questions-project")
+    return build_site(make_project(folder, keyphrase_cache, dumps=[str(QUESTIONS)]), out=folder / "site")
+
+
+@pytest.fixture(scope="module")
+def questions_url(questions_site):
+    with _served(questions_site) as url:
+        yield url
+
+
+def _search_done(page) -> None:
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('match')",
+                           timeout=20_000)
+
+
+def test_a_question_no_paper_holds_in_every_word_finds_its_judged_paper_first(page, questions_site,
+                                                                              questions_url):
+    """Claims written by people share few of their words with the abstract judged for them: the page ranks
+    papers by the words they hold and by meaning. Of the claims no paper holds in every word, the judged
+    paper comes first for all but one, and in the first three for every one."""
+    papers = {p["title"]: p for p in read_digest(questions_site)["papers"]}
+    ranks = {}
+    for item in json.loads((QUESTIONS / "questions.json").read_text(encoding="utf-8")):
+        page.goto(questions_url + "search/?q=" + quote_plus(item["question"]))
+        _search_done(page)
+        if page.locator("#search-status").inner_text().startswith("No paper matches every word"):
+            paths = [path.rsplit("/papers/", 1)[-1] for path in _result_paths(page)]
+            ranks[item["question"]] = paths.index(papers[item["title"]]["url"].removeprefix("papers/"))
+    assert len(ranks) >= 5, ranks
+    assert max(ranks.values()) <= 2 and sum(rank == 0 for rank in ranks.values()) >= len(ranks) - 1, ranks
+    assert page.foreign_requests == []
+
+
+def test_keyword_queries_load_no_meaning_and_questions_load_the_paper_vectors_once(page, questions_url):
+    meaning = []
+    page.on("request", lambda request: "/search/meaning/" in request.url
+            and meaning.append(urlparse(request.url).path))
+    page.goto(questions_url + "search/?q=cancer")
+    page.locator("#search-results a").first.wait_for(timeout=20_000)
+    before_results = page.evaluate("""() => {
+        const shown = performance.getEntriesByName('digest-search:results')[0].startTime;
+        return performance.getEntriesByType('resource').filter((entry) =>
+            entry.name.includes('/search/meaning/') && entry.startTime < shown).length;
+    }""")
+    assert before_results == 0, "a keyword query's first results wait for no semantic file"
+    for question in ["does aspirin lower the risk of colon cancer", "which drugs treat prostate tumours"]:
+        page.locator("input[name=q]").fill(question)
+        page.wait_for_function("q => document.querySelector('#search-status').textContent.includes('meaning')"
+                               " && new URLSearchParams(location.search).get('q') === q", arg=question)
+    assert [path for path in meaning if path.endswith("/papers.bin")] == ["/search/meaning/papers.bin"]
+    assert all(path.startswith("/search/meaning/terms/") for path in meaning if not path.endswith(".bin"))
+    assert page.foreign_requests == []
+
+
+def test_the_pages_cosines_are_the_query_encoders(page, questions_site, questions_url):
+    """The page's query vector (terms' vectors summed) and its cosines with every paper, against the same
+    computed here from the files the build wrote."""
+    import base64
+
+    import numpy as np
+
+    from generator.analysis.terms import LunrTerms
+
+    search = questions_site / "search"
+    layout = json.loads(re.search(r"data-layout='([^']*)'", (search / "index.html").read_text()).group(1))
+    dims, shards = layout["meaning"]["dims"], layout["meaning"]["term_shards"]
+    codes = np.frombuffer((search / "meaning" / "papers.bin").read_bytes(), dtype=np.int8).reshape(-1, dims)
+    vectors = codes / np.linalg.norm(codes, axis=1, keepdims=True)
+    question = "Nonsteroidal anti-inflammatory drugs and the risk of colorectal cancer"
+    query = np.zeros(dims)
+    for term in LunrTerms()(question):
+        file = search / "meaning" / "terms" / f"{search_module.shard_of(term, shards)}.json"
+        shard = json.loads(file.read_text())
+        if term in shard:
+            scale, text = shard[term]
+            query += np.frombuffer(base64.b64decode(text), dtype=np.int8) * scale
+    expected = vectors @ (query / np.linalg.norm(query))
+    page.goto(questions_url + "search/")
+    page.wait_for_function("window.digestSearch !== undefined")
+    cosines = page.evaluate("async q => Array.from(await window.digestSearch.meaning.cosines("
+                            "window.digestSearch.queryWords(q)))", question)
+    np.testing.assert_allclose(cosines, expected, atol=1e-5)
 
 
 def test_a_shared_search_url_opens_with_its_results_best_first(page, site_url, seeds_json):

@@ -28,6 +28,8 @@ def load(tmp_path: Path, text: str) -> DigestConfig:
     ("keyphrases: {top_n: true}", "'keyphrases.top_n' must be an integer, got True"),
     ("keyphrases: {top_n: 0}", "'keyphrases.top_n' must be at least 1, got 0"),
     ("keyphrases: {diversity: 1.5}", "'keyphrases.diversity' must be between 0.0 and 1.0, got 1.5"),
+    ("search: {semantic: maybe}", "'search.semantic' must be true or false, got 'maybe'"),
+    ("search: {meaning: false}", "'search' has an unknown key 'meaning' (expected one of: semantic)"),
     ("keyphrases: {diversity: high}", "'keyphrases.diversity' must be a number, got 'high'"),
     ("keyphrases: {max_words: 9}", "'keyphrases.max_words' must be between 1 and 5, got 9"),
     ("keyphrases: {device: tpu}", "'keyphrases.device' must be one of auto, cpu, cuda, mps, got 'tpu'"),

@@ -8,6 +8,7 @@ from pathlib import Path
 from lunr import lunr
 
 import generator.publish.search as search_module
+from generator.analysis.terms import LunrTerms
 from generator.publish.search import (
     ABSTRACT_SCORE_SCALE,
     LUNR_B,
@@ -16,7 +17,6 @@ from generator.publish.search import (
     PREFETCH_INDEX_PAPERS,
     PREFETCH_PAPERS,
     SEARCH_MODULES,
-    LunrTerms,
     abstract_shards,
     layout,
     main_field_texts,
@@ -144,3 +144,10 @@ def test_the_page_preloads_every_search_module_and_the_index_carries_bm25s_const
     index, _ = main_index([Paper(id="p", title="A paper", abstract="", sightings=[])], {})
     assert index["bm25"] == {"k1": LUNR_K1, "b": LUNR_B}
     assert layout(10)["abstract_scale"] == ABSTRACT_SCORE_SCALE
+
+
+def test_without_a_query_encoder_no_semantic_file_is_written_and_the_page_is_told():
+    papers = _papers()
+    files = search_files(Digest(papers, []), [f"papers/{p.id}/" for p in papers])
+    assert not [name for name in files if name.startswith("search/meaning/")]
+    assert layout(len(papers))["meaning"] is False

@@ -19,6 +19,14 @@ from generator.analysis.engines.local import CHUNK_WORDS
 log = get_plugin_logger("digest")
 
 
+def save_npz(path: Path, **arrays: object) -> None:
+    """``np.savez`` into a temporary file beside ``path``, then moved into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".npz") as tmp:
+        np.savez(tmp, **arrays)
+    os.replace(tmp.name, path)
+
+
 class TextCache:
     """A list of phrases per text hash, for one fingerprint of model and settings, in one JSON file: each
     text's keyphrases (``keyphrases.json``) or, under another name, any other phrases per text (the

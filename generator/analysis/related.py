@@ -11,14 +11,13 @@ computation gives: scores are taken in float64 and rounded, and ties go to the p
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from mkdocs.plugins import get_plugin_logger
 
+from generator.analysis.cache import save_npz
 from generator.records import Paper
 
 log = get_plugin_logger("digest")
@@ -185,8 +184,5 @@ def load_neighbours(directory: Path) -> Neighbours | None:
 
 
 def save_neighbours(directory: Path, neighbours: Neighbours) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".npz") as tmp:
-        np.savez(tmp, count=neighbours.count, ids=np.array(neighbours.ids, dtype=str),
-                 digests=neighbours.digests, nearest=neighbours.nearest, scores=neighbours.scores)
-    os.replace(tmp.name, directory / CACHE_NAME)
+    save_npz(directory / CACHE_NAME, count=neighbours.count, ids=np.array(neighbours.ids, dtype=str),
+             digests=neighbours.digests, nearest=neighbours.nearest, scores=neighbours.scores)

@@ -120,7 +120,8 @@ class _Renderer:
         ranked = trending(self.digest.papers, self.config.trending_papers)
         yield self._render(PATHS.trending, "trending.md.j2", overall=ranked.overall, by_day=ranked.by_day)
         yield from self._organization_pages()
-        yield self._render(PATHS.search, "search.md.j2", layout=search_layout(len(self.digest.papers)),
+        layout = search_layout(len(self.digest.papers), self.digest.query_encoder)
+        yield self._render(PATHS.search, "search.md.j2", layout=layout,
                            topics=sorted(self.digest.topics, key=lambda t: t.label.lower()),
                            watchlists=self.digest.watchlists,
                            search_modules=SEARCH_MODULES)

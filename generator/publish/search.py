@@ -19,6 +19,11 @@ Files, under ``search/``:
   results shown: a result shows its summary until its snippet arrives.
 - ``abstracts/N.json``: abstract postings with lunr's scores, terms spread over files by a hash, so a
   query loads one small file per word.
+- ``meaning/papers.bin`` and ``meaning/terms/N.json`` (unless ``search.semantic`` is off): the query
+  encoder of ``analysis/query_encoder.py``. ``papers.bin`` holds each paper's vector as ``dims`` signed
+  bytes (one scale for all: the page takes cosines); each ``terms/N.json`` maps a term (spread over files
+  by the same hash) to its scale and its vector, rarity weight included, as base64 bytes. A question
+  loads ``papers.bin`` and one term file per word; a keyword query loads neither.
 
 A paper's number (lunr's document ref) is its position in ``digest.papers``. Lists of numbers (gaps
 between paper numbers, scores) are strings of base-64 digits (``number_text``): about 3 characters a
@@ -27,22 +32,21 @@ posting instead of 7 as JSON's decimal lists, and a third fewer bytes once gzipp
 
 from __future__ import annotations
 
+import base64
 import json
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
 import mkdocs
-from lunr import get_default_builder
+import numpy as np
 from lunr.idf import idf
-from lunr.token import Token
-from lunr.tokenizer import SEPARATOR_CHARS
 
+from generator.analysis.query_encoder import QueryEncoder
+from generator.analysis.terms import shared_terms
 from generator.records import Digest, Paper
 
-_SEPARATORS = re.compile(f"[{re.escape(SEPARATOR_CHARS)}]+")
 PAPERS_PER_SHARD = 100
 """Titles per file: the first page of results needs a few small files, not a large one."""
 PAPERS_PER_ABSTRACT_SHARD = 32
@@ -62,21 +66,23 @@ index's runs once the first results show, so later queries wait for none; past i
 runs its words reach."""
 ABSTRACT_SCORE_SCALE = 100
 """Abstract scores are stored as integers: lunr's score times this."""
-SEARCH_MODULES = ("main.js", "scoring.js", "postings.js", "query.js", "shards.js", "state.js", "render.js",
-                  "keyboard.js")
+TERMS_PER_MEANING_SHARD = 64
+"""About this many terms' vectors per file (the number of files is a power of two): about 12 KB."""
+SEARCH_MODULES = ("main.js", "scoring.js", "postings.js", "query.js", "shards.js", "meaning.js", "state.js",
+                  "render.js", "keyboard.js")
 """The search page's script, ES modules in the theme's ``assets/javascripts/search/``: all preloaded at
 once, so no import waits for the module that names it."""
 LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
 """lunr.js as MkDocs ships it: copied into each site at build time, never into this repository."""
 
 
-def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str]:
+def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str | bytes]:
     """The search index files of ``digest``; ``paper_urls[n]`` is the URL of paper number n, relative to
     the site root."""
     papers = digest.papers
     labels = {topic.id: topic.label for topic in digest.topics}
     index, chunks = main_index(papers, labels)
-    files = {"search/index.json": _dump(index)}
+    files: dict[str, str | bytes] = {"search/index.json": _dump(index)}
     for number, chunk in enumerate(chunks):
         files[f"search/index/{number}.json"] = _dump(chunk)
     per_file = papers_per_shard(len(papers))
@@ -88,16 +94,50 @@ def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str]:
     for number, postings in abstract_shards(papers).items():
         files[f"search/abstracts/{number}.json"] = _dump(postings)
     files["search/facets.json"] = _dump(facets(papers, digest))
+    if digest.query_encoder is not None:
+        files.update(meaning_files(digest.query_encoder, [digest.embeddings[p.id] for p in papers]))
     return dict(sorted(files.items()))
 
 
-def layout(paper_count: int) -> dict[str, int | bool]:
+def layout(paper_count: int, encoder: QueryEncoder | None = None) -> dict[str, int | bool | dict]:
     """How the files are split, for the search page to read before any file arrives: papers per title
-    file, number of abstract files, and whether to load them all at once (a small digest)."""
+    file, number of abstract files, whether to load them all at once (a small digest), and the query
+    encoder's dimensions and number of term files (``meaning``: false when there is none)."""
     per_file = papers_per_shard(paper_count)
+    meaning = encoder and {"dims": encoder.dims, "term_shards": meaning_shard_count(len(encoder.terms))}
     return {"papers_per_shard": per_file, "paper_shards": math.ceil(paper_count / per_file),
             "abstract_shards": abstract_shard_count(paper_count), "abstract_scale": ABSTRACT_SCORE_SCALE,
-            "prefetch": paper_count <= PREFETCH_PAPERS, "prefetch_index": paper_count <= PREFETCH_INDEX_PAPERS}
+            "prefetch": paper_count <= PREFETCH_PAPERS, "prefetch_index": paper_count <= PREFETCH_INDEX_PAPERS,
+            "meaning": meaning or False}
+
+
+def meaning_files(encoder: QueryEncoder, embeddings: list[np.ndarray]) -> dict[str, str | bytes]:
+    """The query encoder's files: ``meaning/papers.bin`` (paper vectors, in paper order) and the term
+    vectors in ``meaning/terms/N.json``."""
+    vectors = encoder.paper_vectors(np.vstack(embeddings))
+    largest = float(np.abs(vectors).max()) or 1.0
+    files: dict[str, str | bytes] = {
+        "search/meaning/papers.bin": _signed_bytes(vectors * (127 / largest)).tobytes()}
+    count = meaning_shard_count(len(encoder.terms))
+    shards: dict[int, dict[str, list]] = {n: {} for n in range(count)}
+    weights = encoder.weights if encoder.weights is not None else np.ones(len(encoder.terms), dtype=np.float32)
+    for term, vector, weight in zip(encoder.terms, encoder.vectors, weights, strict=True):
+        weighted = vector.astype(np.float64) * float(weight)
+        scale = float(np.abs(weighted).max()) / 127 or 1.0
+        scale = float(f"{scale:.6g}")
+        codes = base64.b64encode(_signed_bytes(weighted / scale).tobytes()).decode("ascii")
+        shards[shard_of(term, count)][term] = [scale, codes]
+    for number, shard in shards.items():
+        files[f"search/meaning/terms/{number}.json"] = _dump(shard)
+    return files
+
+
+def meaning_shard_count(terms: int) -> int:
+    return 1 << max(0, math.ceil(math.log2(max(terms, 1) / TERMS_PER_MEANING_SHARD)))
+
+
+def _signed_bytes(values: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(values), -127, 127).astype(np.int8)
 
 
 def papers_per_shard(paper_count: int) -> int:
@@ -116,7 +156,7 @@ def main_index(papers: list[Paper], topic_labels: dict[str, str]) -> tuple[dict,
     number of terms in each field. A small digest's postings are in the index (``postings``); a large
     one's are in chunks of consecutive terms (returned apart), the index giving each chunk's first term
     number (``chunks``)."""
-    terms_of = LunrTerms()
+    terms_of = shared_terms()
     occurrences: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name, _ in MAIN_FIELDS}
     lengths = {name: [0] * len(papers) for name, _ in MAIN_FIELDS}
     for number, paper in enumerate(papers):
@@ -178,7 +218,7 @@ def abstract_shards(papers: list[Paper]) -> dict[int, dict[str, str]]:
     """Abstract postings by shard (``shard_of``): for each term, the gap to each paper's number followed by
     the paper's score (lunr's BM25, with lunr's parameters and idf, times ``ABSTRACT_SCORE_SCALE``), as
     one ``number_text``."""
-    terms_of = LunrTerms()
+    terms_of = shared_terms()
     frequencies: dict[str, dict[int, int]] = defaultdict(dict)
     lengths = []
     for number, paper in enumerate(papers):
@@ -214,27 +254,6 @@ def shard_of(term: str, shards: int) -> int:
 def _bm25(term_idf: float, tf: int, relative_length: float) -> float:
     """The score lunr's builder gives a term in a field (``lunr.Builder.createFieldVectors``)."""
     return term_idf * (LUNR_K1 + 1) * tf / (LUNR_K1 * (1 - LUNR_B + LUNR_B * relative_length) + tf)
-
-
-class LunrTerms:
-    """lunr.py's indexing pipeline (trimmer, stop-word filter, stemmer) over the words of a text, as
-    ``Builder.add`` would run it, but once per distinct word: the same terms, several times faster."""
-
-    def __init__(self) -> None:
-        self.pipeline = get_default_builder().pipeline
-        self.known: dict[str, str | None] = {}
-
-    def __call__(self, text: str) -> list[str]:
-        terms = []
-        for word in _SEPARATORS.split(text.lower()):
-            if not word:
-                continue
-            if word not in self.known:
-                tokens = self.pipeline.run([Token(word, {})])
-                self.known[word] = str(tokens[0]) if tokens else None
-            if term := self.known[word]:
-                terms.append(term)
-        return terms
 
 
 _DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

@@ -6,15 +6,23 @@
  * query needs them (shards.js, render.js). */
 
 import { bindKeyboard } from "./keyboard.js";
-import { isPrefix, queryWords } from "./query.js";
+import { isPrefix, queryWords, spokenWords } from "./query.js";
 import { makeRenderer } from "./render.js";
 import { makeScorer } from "./scoring.js";
+import { makeMeaning } from "./meaning.js";
 import { makeLoader, shardOf } from "./shards.js";
 import { NAMES, ordered, readState, writeState } from "./state.js";
 
 const PAGE_SIZE = 20;
 const ABSTRACT_WEIGHT = 1;
 const LIKELY_TITLES = 2;
+/* How words and meaning combine, chosen on the development collections (docs/search.md). */
+const COVERAGE_POWER = 1;
+const QUESTION_WORDS = 4;
+const FEW_MATCHES = 5;
+const CLOSE_PAPERS = 100;
+const MEANING_WEIGHT = 2;
+const HOLDS_EVERY_WORD = 1000;
 
 const root = document.getElementById("digest-search");
 if (root && typeof lunr !== "undefined") start(root);
@@ -22,7 +30,9 @@ if (root && typeof lunr !== "undefined") start(root);
 function start(root) {
   const layout = JSON.parse(root.dataset.layout);
   const siteUrl = new URL(root.dataset.site, location.href);
-  const loader = makeLoader(new URL(root.dataset.index, location.href), layout);
+  const dataUrl = new URL(root.dataset.index, location.href);
+  const loader = makeLoader(dataUrl, layout);
+  const meaning = makeMeaning(dataUrl, layout);
   const form = root.querySelector("form");
   const input = form.elements.q;
   const status = document.getElementById("search-status");
@@ -37,31 +47,89 @@ function start(root) {
     }));
   if (layout.prefetch) loader.fetchJson("papers/0.json");
 
-  /* Papers holding every word (in a main field or the abstract), scored by lunr over the main fields
-   * plus each word's abstract score. Abstract shards are requested at once, while the index may still
-   * be loading. */
-  function scoreAll(words) {
+  /* Every paper holding a word of the query (in a main field or the abstract), scored by lunr over the
+   * main fields plus each word's abstract score, times the share of the query's weight (each word's
+   * BM25 idf) the paper holds: a paper with more of the words, or the rarer ones, comes
+   * first. A keyword query lists the papers holding every word, as lunr would. A question
+   * (QUESTION_WORDS or more words, as a reader counts them: spokenWords), or a query that fewer than FEW_MATCHES papers match in every word,
+   * lists those and the papers that come closest in words and meaning (meaning.js): a question requests
+   * its term and paper vectors at once, while the index may still be loading. Returns the scores of the
+   * papers to list, those holding every word, and whether meaning ranked them. */
+  function scoreAll(words, text) {
     let abstractsIn = false;
     const fromAbstracts = Promise.all(words.map(loader.abstractScores)).then((perWord) => {
       abstractsIn = true;
       return perWord;
     });
+    const question = spokenWords(text) >= QUESTION_WORDS;
+    const early = question && meaning.enabled ? meaning.cosines(words) : null;
+    if (early) early.catch(() => {});
     const prefixes = words.map((_, i) => isPrefix(words, i));
     return ready.then(({ scorer, facets }) => scorer.load(words, prefixes).then(() => {
       const holders = words.map((w, i) => scorer.papersWith(w, prefixes[i]));
       if (!abstractsIn && !layout.prefetch) requestLikelyTitles(scorer, facets, words, holders);
       return fromAbstracts.then((perWord) => {
         perWord.forEach((found, k) => found.forEach((_, n) => { holders[k][n] = 1; }));
-        const candidates = inEvery(holders);
-        const total = scorer.scoreOnly(words, isPrefix(words, words.length - 1), candidates);
-        for (const n of candidates) {
-          let sum = total.get(n) || 0;
-          for (const found of perWord) sum += ABSTRACT_WEIGHT * (found.get(n) || 0);
-          total.set(n, sum);
+        const byWords = wordScores(scorer, words, holders, perWord);
+        if (!question && byWords.every.length >= FEW_MATCHES) {
+          const scores = new Map(byWords.every.map((n) => [n, byWords.scores.get(n)]));
+          return { scores, every: byWords.every, meaning: false };
         }
-        return total;
+        if (!meaning.enabled) return blended(byWords, null, question);
+        return (early || meaning.cosines(words)).catch(() => null)
+          .then((cosines) => blended(byWords, cosines, question));
       });
     }));
+  }
+
+  function wordScores(scorer, words, holders, perWord) {
+    const papers = holders[0].length, weights = holders.map((marks) => {
+      let count = 0;
+      for (let n = 0; n < papers; n++) count += marks[n];
+      return Math.log(1 + (papers - count + 0.5) / (count + 0.5));
+    });
+    const total = weights.reduce((sum, w) => sum + w, 0), candidates = [], every = [], share = new Map();
+    for (let n = 0; n < papers; n++) {
+      let held = 0, all = true;
+      for (let k = 0; k < holders.length; k++) {
+        if (holders[k][n]) held += weights[k]; else all = false;
+      }
+      if (held > 0) {
+        candidates.push(n);
+        share.set(n, held / total);
+        if (all) every.push(n);
+      }
+    }
+    const scores = scorer.scoreOnly(words, isPrefix(words, words.length - 1), candidates);
+    for (const n of candidates) {
+      let sum = scores.get(n) || 0;
+      for (const found of perWord) sum += ABSTRACT_WEIGHT * (found.get(n) || 0);
+      scores.set(n, sum * share.get(n) ** COVERAGE_POWER);
+    }
+    return { scores, every, all: new Set(every) };
+  }
+
+  /* The papers holding every word and the CLOSE_PAPERS others that come closest, by the words' score
+   * over its best plus MEANING_WEIGHT times the cosine over the best cosine. A keyword query (not a
+   * question) lists the papers holding every word first, in the words' order, as it would without
+   * meaning, then the others. */
+  function blended(found, cosines, question) {
+    const { scores: words, every, all } = found;
+    let bestWords = 0, bestCosine = 0;
+    words.forEach((score) => { if (score > bestWords) bestWords = score; });
+    const closest = cosines ? topPapers(cosines, CLOSE_PAPERS) : [];
+    if (cosines) for (const n of closest) bestCosine = Math.max(bestCosine, cosines[n]);
+    const byWords = (n) => (words.get(n) || 0) / (bestWords || 1);
+    const score = (n) => byWords(n) +
+      (cosines && bestCosine > 0 ? MEANING_WEIGHT * Math.max(cosines[n], 0) / bestCosine : 0);
+    const fused = new Map();
+    for (const n of every) fused.set(n, question ? score(n) : HOLDS_EVERY_WORD + byWords(n));
+    const others = [];
+    words.forEach((_, n) => { if (!all.has(n)) others.push(n); });
+    for (const n of closest) if (!words.has(n)) others.push(n);
+    others.map((n) => [n, score(n)]).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, CLOSE_PAPERS)
+      .forEach(([n, value]) => fused.set(n, value));
+    return { scores: fused, every, meaning: Boolean(cosines) };
   }
 
   /* While abstract postings load, the title files of the papers likely to come first (ranked by their
@@ -88,14 +156,13 @@ function start(root) {
     status.textContent = "Searching…";
     performance.mark("digest-search:query");
     renderer.startQuery(words);
-    return scoreAll(words).then((scores) => ready.then((loaded) => {
+    return scoreAll(words, text).then((found) => ready.then((loaded) => {
       if (current !== run) return;
       performance.mark("digest-search:scored");
       facets = loaded.facets;
-      shown = ordered(form, facets, scores);
+      shown = ordered(form, facets, found.scores);
       list.replaceChildren();
-      status.textContent = shown.length === 0 ? "No paper matches." :
-        shown.length === 1 ? "1 paper matches." : shown.length + " papers match.";
+      status.textContent = statusText(shown, found);
       return showMore(current);
     })).catch((error) => {
       if (current === run) status.textContent = "Search is unavailable: " + error.message;
@@ -126,7 +193,10 @@ function start(root) {
         if (!prefetched) {
           prefetched = true;
           if (layout.prefetch) loader.prefetchAbstracts();
-          if (layout.prefetch_index) ready.then(({ scorer }) => scorer.loadAll()).catch(() => {});
+          if (layout.prefetch_index) {
+            ready.then(({ scorer }) => scorer.loadAll()).catch(() => {});
+            meaning.prefetch();
+          }
         }
       }
     }), Promise.resolve());
@@ -144,7 +214,26 @@ function start(root) {
   readState(form);
   if (input.value.trim()) search();
   /* What the tests check against lunr's own index (tests/js/lunr_index.js). */
-  window.digestSearch = { shardOf, queryWords, isPrefix, ready };
+  window.digestSearch = { shardOf, queryWords, isPrefix, ready, meaning };
+}
+
+/* How many papers the list holds: those holding every word and those that come close. */
+function statusText(shown, found) {
+  const every = new Set(found.every), full = shown.filter((hit) => every.has(hit[0])).length;
+  const close = shown.length - full, papers = (count) => (count === 1 ? "1 paper" : count + " papers");
+  if (close === 0) {
+    return full === 0 ? "No paper matches." : full === 1 ? "1 paper matches." : full + " papers match.";
+  }
+  const how = found.meaning ? "in part or in meaning" : "in part";
+  return full === 0 ? `No paper matches every word; ${papers(close)} match ${how}.` :
+    `${papers(full)} match${full === 1 ? "es" : ""} every word; ${close} more match ${how}.`;
+}
+
+/* The ``count`` papers with the highest scores, best first (ties: the earlier paper). */
+function topPapers(scores, count) {
+  const order = Array.from(scores.keys());
+  order.sort((a, b) => scores[b] - scores[a] || a - b);
+  return order.slice(0, count);
 }
 
 function inEvery(holders) {

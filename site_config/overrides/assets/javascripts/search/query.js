@@ -14,3 +14,9 @@ export function queryWords(text) {
 export function isPrefix(words, i) {
   return i === words.length - 1 && words[i].word.length >= 3;
 }
+
+/* How many of the query's space-separated words hold a word that counts: "pre-trained language models"
+ * is three, as a reader counts, though lunr reads four. */
+export function spokenWords(text) {
+  return text.split(/\s+/).filter((part) => queryWords(part).length > 0).length;
+}
