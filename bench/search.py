@@ -18,12 +18,20 @@ listener on their requests; the first result is the median run's, later queries 
 
     .venv/bin/python bench/search.py [N ...]     (default: 605 5000 20000; 605 means the seeds)
     .venv/bin/python bench/search.py --engines digest,pagefind 100000   (some engines only)
-    .venv/bin/python bench/search.py --relevance (known-item search on the seeds and on Inspec)
+    .venv/bin/python bench/search.py --relevance [--engines digest] (known-item search on the seeds and Inspec)
+    .venv/bin/python bench/search.py --collection bench/data/ir/scifact-dev [DIR ...]   (questions)
 
 Relevance: for 300 papers of the seeds (drawn with a fixed seed), the query is the paper's first
 keyphrase of two or three words (else the first three words of its title); for 300 Inspec abstracts
 (bench/data/inspec-dev, built as a digest of their own), the first human-assigned keyphrase of two or
 three words. Each engine gets the query typed into its search page; MRR@10 and hits@10 of the paper.
+
+Questions (``--collection``): a retrieval test collection with human judgments (bench/data/ir/, see
+bench/collection.py) is built as a digest, and each of its queries is typed into the search page, and
+into Pagefind's beside it; nDCG@10, recall@10 and the share of queries with no result, beside two Python
+references on the same papers: BM25 over title and abstract (lunr's stemmer and stop words, k1 0.9,
+b 0.4, BEIR's setting) and the bundled model's own cosine (the build's paper embeddings, the query
+embedded by the model).
 
 Sites are kept under .cache/bench-search/N/ENGINE/ (delete them after a change to the search). The
 synthetic corpora and keyphrase caches are those of bench/build.py (.cache/bench-scale/N/): run that
@@ -35,6 +43,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import json
 import multiprocessing
 import os
 import platform
@@ -54,6 +63,14 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 import yaml  # noqa: E402
+from collection import (  # noqa: E402
+    bm25_top,
+    ndcg_at_10,
+    paper_docs,
+    read_collection,
+    recall_at_10,
+    write_dumps,
+)
 from corpus import write_corpus  # noqa: E402
 from mkdocs.utils.yaml import yaml_load  # noqa: E402
 
@@ -66,6 +83,13 @@ WORK = REPO / ".cache" / "bench-search"
 INSPEC_COUNT = 941
 """The Inspec dev set's abstracts, built as a digest for the relevance test."""
 FIRST_QUERY = "mixture of experts"
+FIRST_QUESTION = "how can large language models answer questions about long documents"
+LATER_QUESTIONS = ["ways to make neural network inference faster on small devices",
+                   "which methods detect faults in power distribution networks",
+                   "speech recognition for languages with little training data",
+                   "does pretraining on code help models reason about mathematics",
+                   "controlling a robot arm from camera images"]
+"""Questions, ranked by words and meaning: the digest loads its semantic files for the first one."""
 LATER_QUERIES = ["retrieval augmented generation", "video diffusion", "speech recognition",
                  "reinforcement learning", "neural network control", "large language models"]
 REPEATS = 5
@@ -282,20 +306,21 @@ def _serve_forever(site: Path, ports: multiprocessing.Queue) -> None:
     server.serve_forever()
 
 
-def measure(browser, base: str, engine: str) -> dict:
+def measure(browser, base: str, engine: str, first: str = FIRST_QUERY, later_queries: list[str] = LATER_QUERIES
+            ) -> dict:
     """One fresh page: the first result's time and the later queries' times, with no listener on the
     page's requests (the driver's network events cost the page tens of milliseconds)."""
     spec = ENGINES[engine]
-    context, page = _open_search(browser, base, engine)
+    context, page = _open_search(browser, base, engine, query=first)
     first_ms = page.evaluate("window.__firstResult")
     page.wait_for_load_state("networkidle")
     later = [(page.evaluate(TYPE_QUERY, [spec["result"], spec["input"], query]), query)
-             for query in LATER_QUERIES]
+             for query in later_queries]
     context.close()
     return {"first_ms": first_ms, "later_ms": later}
 
 
-def _open_search(browser, base: str, engine: str, on_request_finished=None):
+def _open_search(browser, base: str, engine: str, on_request_finished=None, query: str = FIRST_QUERY):
     """A fresh context (empty cache) on the search page with the first query, once its first result shows."""
     spec = ENGINES[engine]
     context = browser.new_context()
@@ -303,16 +328,16 @@ def _open_search(browser, base: str, engine: str, on_request_finished=None):
     page.add_init_script(f"window.__resultSelector = {spec['result']!r};" + WATCH)
     if on_request_finished is not None:
         page.on("requestfinished", on_request_finished)
-    page.goto(base + spec["path"].format(q=FIRST_QUERY.replace(" ", "+")))
+    page.goto(base + spec["path"].format(q=query.replace(" ", "+")))
     page.wait_for_function("window.__firstResult !== null", timeout=180_000)
     return context, page
 
 
-def transferred_before_first_result(browser, base: str, engine: str) -> int:
+def transferred_before_first_result(browser, base: str, engine: str, query: str = FIRST_QUERY) -> int:
     """Bytes of every response finished before the first result (compressed bodies and headers, workers
     included), from a page of its own."""
     finished = []
-    context, page = _open_search(browser, base, engine, lambda request: finished.append(request))
+    context, page = _open_search(browser, base, engine, lambda request: finished.append(request), query)
     first_ms, origin = page.evaluate("[window.__firstResult, performance.timeOrigin]")
     transferred = 0
     for request in finished:
@@ -372,7 +397,7 @@ def relevance(browser, base: str, engine: str, items: list[tuple[str, str]]) -> 
     return statistics.mean(reciprocal), hits / len(items)
 
 
-def main_relevance() -> None:
+def main_relevance(engines: list[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless; "
@@ -382,7 +407,7 @@ def main_relevance() -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for count, name in ((605, "seeds"), (INSPEC_COUNT, "Inspec")):
             items = known_items(build(count, "digest"), count)
-            for engine in ENGINES:
+            for engine in engines:
                 server, base = serve(build(count, engine))
                 try:
                     mrr, hits = relevance(browser, base, engine, items)
@@ -392,41 +417,148 @@ def main_relevance() -> None:
         browser.close()
 
 
+def collection_site(folder: Path, engine: str) -> tuple[Path, dict[tuple[str, int], str]]:
+    """The collection in ``folder`` built as a digest (or with Pagefind), and its dump lines' doc ids."""
+    work = WORK / folder.name
+    lines_of = write_dumps(read_collection(folder), work / "dumps")
+    site = work / engine / "site"
+    if (site / "index.html").exists():
+        return site, lines_of
+    if engine == "pagefind":
+        return pagefind_site(collection_site(folder, "digest")[0], site), lines_of
+    shutil.rmtree(work / "project", ignore_errors=True)
+    settings = {"cache_dir": str(work / "cache"), "dumps": [str(work / "dumps")]}
+    config_file = new_project(work / "project", settings)
+    return build_site(config_file, out=site), lines_of
+
+
+def reference_rankings(collection, papers: list[dict], docs_of: dict[str, list[str]], cache_dir: Path
+                       ) -> dict[str, list[list[list[str]]]]:
+    """Each query's top ten (each a list of doc ids) by the Python references: BM25 over the documents,
+    and the model's cosine over the built papers' own embeddings."""
+    import numpy as np
+
+    from generator.analysis.cache import EmbeddingStore
+    from generator.analysis.engines.encoders import encoder_for
+    from generator.analysis.keyphrases import paper_text
+    from generator.config import KeyphraseSettings
+    from generator.records import Paper
+
+    texts = [f"{d['title']} {d['text']}" for d in collection.docs]
+    tops = bm25_top(texts, [q["text"] for q in collection.queries])
+    bm25 = [[[collection.docs[n]["id"]] for n in top] for top in tops]
+    settings = KeyphraseSettings()
+    store = EmbeddingStore(cache_dir, settings.model)
+    records = [Paper(id=p["id"], title=p["title"], abstract=p["abstract"], sightings=[],
+                     title_raw=p.get("title_raw", ""), abstract_raw=p.get("abstract_raw", ""),
+                     untitled=p.get("untitled", False)) for p in papers]
+    vectors = np.vstack([store.get(paper_text(r)) if store.get(paper_text(r)) is not None
+                         else store.get(r.abstract_raw or r.abstract) for r in records]).astype(np.float32)
+    queries = encoder_for(settings).encode([q["text"] for q in collection.queries])
+    dense = [[docs_of[papers[n]["id"]] for n in np.argsort(-row, kind="stable")[:TOP]]
+             for row in queries @ vectors.T]
+    return {"BM25 (Python)": bm25, "MiniLM dense (Python)": dense}
+
+
+def main_collections(folders: list[Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless; every "
+          f"judged query of each collection, typed into each search page")
+    print(f"{'collection':<12} {'search':<22} {'nDCG@10':>8} {'recall@10':>10} {'no result':>10}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for folder in folders:
+            collection = read_collection(folder)
+            site, lines_of = collection_site(folder, "digest")
+            papers = json.loads(gzip.decompress((site / "papers.json.gz").read_bytes()))["papers"]
+            docs_of = paper_docs(papers, lines_of)
+            docs_at = {paper_url(p): docs_of[p["id"]] for p in papers}
+            rankings = {}
+            for engine in ("digest", "pagefind"):
+                server, base = serve(collection_site(folder, engine)[0])
+                try:
+                    rankings[engine] = [[docs_at.get(path, []) for path in top]
+                                        for top in ranked_paths(browser, base, engine, collection.queries)]
+                finally:
+                    server.terminate()
+            rankings.update(reference_rankings(collection, papers, docs_of, WORK / folder.name / "cache"))
+            for engine, ranked in rankings.items():
+                judged = [collection.judgments[q["id"]] for q in collection.queries]
+                ndcg = statistics.mean(ndcg_at_10(r, j) for r, j in zip(ranked, judged, strict=True))
+                recall = statistics.mean(recall_at_10(r, j) for r, j in zip(ranked, judged, strict=True))
+                empty = sum(not r for r in ranked) / len(ranked)
+                print(f"{collection.name:<12} {engine:<22} {ndcg:>8.3f} {recall:>10.3f} {empty:>10.1%}",
+                      flush=True)
+        browser.close()
+
+
+def ranked_paths(browser, base: str, engine: str, queries: list[dict]) -> list[list[str]]:
+    """The paths of the top ten papers of each query, typed into the engine's page one after another."""
+    spec = ENGINES[engine]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + spec["path"].split("?")[0])
+    page.wait_for_load_state("networkidle")
+    found = []
+    for query in queries:
+        links = page.evaluate(NEXT_RESULTS, [spec["input"], spec["links"], query["text"], 3000])
+        found.append([urlparse(link).path.lstrip("/").removesuffix("index.html") for link in links[:TOP]])
+    context.close()
+    return found
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    if sys.argv[1:2] == ["--relevance"]:
-        main_relevance()
-        return
     arguments = sys.argv[1:]
     engines = list(ENGINES)
     if "--engines" in arguments:
         at = arguments.index("--engines")
         engines = arguments[at + 1].split(",")
         del arguments[at:at + 2]
+    if arguments[:1] == ["--relevance"]:
+        main_relevance(engines)
+        return
+    if arguments[:1] == ["--collection"]:
+        main_collections([Path(folder) for folder in arguments[1:]])
+        return
     counts = [int(a) for a in arguments] or [605, 5000, 20000]
     print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless, "
           f"gzip server on localhost")
-    print(f"{'papers':>6} {'search':<9} {'first result':>13} {'transferred':>12} {'later queries':>22}")
+    print(f"{'papers':>6} {'search':<19} {'first result':>13} {'transferred':>12} {'later queries':>22}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for count in counts:
             for engine in engines:
+                timed = [("keywords", FIRST_QUERY, LATER_QUERIES)]
+                if engine == "digest":
+                    timed.append(("questions", FIRST_QUESTION, LATER_QUESTIONS))
                 server, base = serve(build(count, engine))
                 try:
-                    transferred = transferred_before_first_result(browser, base, engine)
-                    runs = sorted((measure(browser, base, engine) for _ in range(REPEATS)),
-                                  key=lambda run: run["first_ms"])
+                    for kind, first, later in timed:
+                        print_timings(count, engine if kind == "keywords" else f"{engine}, questions",
+                                      *time_search(browser, base, engine, first, later))
                 finally:
                     server.terminate()
-                middle = runs[len(runs) // 2]
-                later = [timed for run in runs for timed in run["later_ms"]]
-                slowest_ms, slowest = max(later)
-                median = statistics.median(ms for ms, _ in later)
-                print(f"{count:>6} {engine:<9} {middle['first_ms']:>10.0f} ms "
-                      f"{transferred / 1e6:>9.2f} MB {median:>8.0f} ms median, "
-                      f"{slowest_ms:>5.0f} ms max ({slowest})", flush=True)
         browser.close()
+
+
+def time_search(browser, base: str, engine: str, first: str, later: list[str]) -> tuple[int, list[dict]]:
+    """Bytes before the first result, and ``REPEATS`` fresh pages' timings, the fastest first."""
+    transferred = transferred_before_first_result(browser, base, engine, first)
+    runs = sorted((measure(browser, base, engine, first, later) for _ in range(REPEATS)),
+                  key=lambda run: run["first_ms"])
+    return transferred, runs
+
+
+def print_timings(count: int, label: str, transferred: int, runs: list[dict]) -> None:
+    middle = runs[len(runs) // 2]
+    later = [timed for run in runs for timed in run["later_ms"]]
+    slowest_ms, slowest = max(later)
+    median = statistics.median(ms for ms, _ in later)
+    print(f"{count:>6} {label:<19} {middle['first_ms']:>10.0f} ms {transferred / 1e6:>9.2f} MB "
+          f"{median:>8.0f} ms median, {slowest_ms:>5.0f} ms max ({slowest})", flush=True)
 
 
 if __name__ == "__main__":
