@@ -122,7 +122,7 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, 
 
 def _query_encoder(papers: list[Paper], embeddings: dict[str, np.ndarray], config: DigestConfig
                    ) -> QueryEncoder | None:
-    """The search page's query encoder, kept in the cache folder and extended as papers come."""
+    """The search page's query encoder, kept in the cache folder for a rebuild of the same papers."""
     if not config.search.semantic or not papers:
         return None
     previous = load_query_encoder(config.cache_dir)

@@ -9,11 +9,11 @@ from the model's embedding of each term's most used spelling, in the manner of m
 So a query whose words a paper uses, or uses near such words, points at that paper: on SciFact's claims
 this static encoder ranks as well as the transformer itself (docs/performance.md).
 
-Fitting takes seconds to minutes, so the result is kept in the cache folder (``query-encoder.npz``). A
-later build reuses it: terms it has not met get vectors fitted on the papers that hold them, the others
-staying as they are; the digest is fitted anew once it has doubled since the last full fit, or when its
-size calls for another number of dimensions. The fit is deterministic (a fixed seed, sparse products in
-one thread), so the same papers and the same cache give the same vectors.
+Fitting takes seconds to a minute, so the result is kept in the cache folder (``query-encoder.npz``) with
+a fingerprint of the papers it was fitted to, and reused only by a build of the same papers. A build with
+other papers (a new day, other dumps sharing the cache) fits its own: the vectors depend on the papers
+alone, never on which builds came before, so the same dumps build the same site whatever the cache holds.
+The fit is deterministic (a fixed seed, sparse products in one thread).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from generator.records import Paper
 
 log = get_plugin_logger("digest")
 
-ENCODER_VERSION = 1
+ENCODER_VERSION = 2
 """Bump when the fit changes, so a cached encoder is fitted anew."""
 CACHE_NAME = "query-encoder.npz"
 VECTOR_BYTES = 6_400_000
@@ -47,8 +47,6 @@ EPOCHS = 10
 BATCH = 1024
 LEARNING_RATE = 0.02
 SEED = 0
-REFIT_GROWTH = 2.0
-"""A digest this many times the papers of the last full fit is fitted anew."""
 
 
 @dataclass
@@ -61,11 +59,10 @@ class QueryEncoder:
     """float32, one row per term, per unit of the term's weight (``term_weights``)."""
     projection: np.ndarray
     """float32, embedding dimensions × ``dims``."""
-    fitted_papers: int
-    """Papers of the last full fit."""
     fingerprint: str
-    weights: np.ndarray | None = None
-    """Each term's weight in the digest at hand (``term_weights``); not kept in the cache."""
+    """Of the fit, the model and the papers (``fingerprint``): the cache is reused only when it matches."""
+    weights: np.ndarray
+    """Each term's weight in these papers (``term_weights``)."""
 
     @property
     def dims(self) -> int:
@@ -108,53 +105,34 @@ def term_weights(term_lists: Sequence[Sequence[str]], terms: Sequence[str]) -> n
 def update_query_encoder(papers: Sequence[Paper], embeddings: dict[str, np.ndarray], model: str,
                          embed_words: Callable[[list[str]], np.ndarray], previous: QueryEncoder | None
                          ) -> QueryEncoder:
-    """The encoder for ``papers``: ``previous`` as it is, or extended to new terms, or fitted anew; its
-    ``weights`` are those of ``papers``."""
-    term_lists, spelling = paper_terms(papers)
-    encoder = _updated(term_lists, spelling, papers, embeddings, model, embed_words, previous)
-    encoder.weights = term_weights(term_lists, encoder.terms)
-    return encoder
-
-
-def _updated(term_lists: list[list[str]], spelling: dict[str, str], papers: Sequence[Paper],
-             embeddings: dict[str, np.ndarray], model: str, embed_words: Callable[[list[str]], np.ndarray],
-             previous: QueryEncoder | None) -> QueryEncoder:
+    """The encoder for ``papers``: ``previous`` when it was fitted to these very papers, else fitted anew."""
     matrix = np.vstack([embeddings[p.id] for p in papers]).astype(np.float32)
-    fingerprint = _fingerprint(model, dims_for(len(papers)))
-    if (previous is None or previous.fingerprint != fingerprint
-            or len(papers) >= REFIT_GROWTH * previous.fitted_papers):
-        return _fit_anew(term_lists, spelling, matrix, embed_words, fingerprint)
-    known = set(previous.terms)
-    new_terms = sorted(t for t in spelling if t not in known)
-    if not new_terms:
+    key = fingerprint(papers, matrix, model)
+    if previous is not None and previous.fingerprint == key:
         return previous
-    log.info("Query encoder: fitting %d new terms", len(new_terms))
-    terms = sorted(known | set(new_terms))
-    rows = {t: n for n, t in enumerate(previous.terms)}
-    start = np.zeros((len(terms), previous.dims), dtype=np.float32)
-    start_new = embed_words([spelling[t] for t in new_terms]) @ previous.projection
-    new_rows = {t: v for t, v in zip(new_terms, start_new, strict=True)}
-    for n, term in enumerate(terms):
-        start[n] = previous.vectors[rows[term]] if term in rows else new_rows[term]
-    trainable = np.array([t in new_rows for t in terms])
-    holders = [n for n, paper in enumerate(term_lists) if any(t in new_rows for t in paper)]
-    design = _design([term_lists[n] for n in holders], terms, term_weights(term_lists, terms))
-    targets = previous.paper_vectors(matrix[holders])
-    vectors = _fit(design, targets, start, trainable)
-    return QueryEncoder(terms, vectors, previous.projection, previous.fitted_papers, fingerprint)
+    return _fit_anew(*paper_terms(papers), matrix, embed_words, key)
+
+
+def fingerprint(papers: Sequence[Paper], matrix: np.ndarray, model: str) -> str:
+    """What the fit depends on: its version, the model, each paper's id and text in order, and their
+    embeddings (the rows of ``matrix``)."""
+    digest = hashlib.sha256(f"{ENCODER_VERSION}|{model}|{len(papers)}".encode())
+    for paper in papers:
+        digest.update(f"\0{paper.id}\0{paper.title}\0{paper.abstract}".encode())
+    digest.update(np.ascontiguousarray(matrix).tobytes())
+    return digest.hexdigest()[:32]
 
 
 def _fit_anew(term_lists: list[list[str]], spelling: dict[str, str], matrix: np.ndarray,
-              embed_words: Callable[[list[str]], np.ndarray], fingerprint: str) -> QueryEncoder:
+              embed_words: Callable[[list[str]], np.ndarray], key: str) -> QueryEncoder:
     terms = sorted(spelling)
     dims = dims_for(len(term_lists))
     log.info("Query encoder: fitting %d terms to %d papers (%d dimensions)", len(terms), len(term_lists), dims)
     projection = principal_axes(matrix, dims)
     start = embed_words([spelling[t] for t in terms]) @ projection
-    design = _design(term_lists, terms, term_weights(term_lists, terms))
-    vectors = _fit(design, _unit(matrix @ projection), start.astype(np.float32),
-                   np.ones(len(terms), dtype=bool))
-    return QueryEncoder(terms, vectors, projection, len(term_lists), fingerprint)
+    weights = term_weights(term_lists, terms)
+    vectors = _fit(_design(term_lists, terms, weights), _unit(matrix @ projection), start.astype(np.float32))
+    return QueryEncoder(terms, vectors, projection, key, weights)
 
 
 def principal_axes(matrix: np.ndarray, dims: int) -> np.ndarray:
@@ -184,9 +162,9 @@ def _design(term_lists: Sequence[Sequence[str]], terms: Sequence[str], weights: 
                               np.array(indptr, dtype=np.int64)), shape=(len(term_lists), len(terms)))
 
 
-def _fit(design: sparse.csr_matrix, targets: np.ndarray, start: np.ndarray, trainable: np.ndarray,
-         epochs: int = EPOCHS, batch: int = BATCH, rate: float = LEARNING_RATE) -> np.ndarray:
-    """Term vectors (rows of ``start`` where ``trainable``) such that each row of ``design`` times them
+def _fit(design: sparse.csr_matrix, targets: np.ndarray, start: np.ndarray, epochs: int = EPOCHS,
+         batch: int = BATCH, rate: float = LEARNING_RATE) -> np.ndarray:
+    """Term vectors (from ``start``) such that each row of ``design`` times them
     has the direction of that row of ``targets``: Adam on the mean of 1 − cosine, updating in each step
     only the terms the batch holds (as torch's SparseAdam does)."""
     vectors = start.astype(np.float32).copy()
@@ -208,13 +186,12 @@ def _fit(design: sparse.csr_matrix, targets: np.ndarray, start: np.ndarray, trai
                                          shape=(len(rows), len(columns)))
                 predicted = part @ vectors[columns]
                 gradient = part.T @ _cosine_gradient(predicted, targets[rows])
-                gradient[~trainable[columns]] = 0
                 step += 1
                 first[columns] = beta1 * first[columns] + (1 - beta1) * gradient
                 second[columns] = beta2 * second[columns] + (1 - beta2) * gradient * gradient
                 corrected = (first[columns] / (1 - beta1 ** step)) / (
                     np.sqrt(second[columns] / (1 - beta2 ** step)) + epsilon)
-                vectors[columns] -= (rate * corrected * trainable[columns][:, None]).astype(np.float32)
+                vectors[columns] -= (rate * corrected).astype(np.float32)
                 bar.update()
     return vectors
 
@@ -230,18 +207,17 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     return (matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
-def _fingerprint(model: str, dims: int) -> str:
-    return hashlib.sha256(f"{ENCODER_VERSION}|{model}|{dims}".encode()).hexdigest()[:16]
-
-
 def load_query_encoder(directory: Path) -> QueryEncoder | None:
+    """The kept encoder, or None: absent, from an earlier version (no weights), or unreadable."""
     path = directory / CACHE_NAME
     if not path.exists():
         return None
     try:
         with np.load(path, allow_pickle=False) as data:
+            if "weights" not in data.files:
+                return None
             return QueryEncoder(data["terms"].tolist(), data["vectors"], data["projection"],
-                                int(data["fitted_papers"]), str(data["fingerprint"]))
+                                str(data["fingerprint"]), data["weights"])
     except (OSError, ValueError, KeyError) as err:
         log.warning("Query encoder cache %s is unreadable (%s); it will be fitted anew", path, err)
         return None
@@ -249,5 +225,4 @@ def load_query_encoder(directory: Path) -> QueryEncoder | None:
 
 def save_query_encoder(directory: Path, encoder: QueryEncoder) -> None:
     save_npz(directory / CACHE_NAME, terms=np.array(encoder.terms, dtype=str), vectors=encoder.vectors,
-             projection=encoder.projection, fitted_papers=encoder.fitted_papers,
-             fingerprint=encoder.fingerprint)
+             projection=encoder.projection, fingerprint=encoder.fingerprint, weights=encoder.weights)

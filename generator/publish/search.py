@@ -120,8 +120,7 @@ def meaning_files(encoder: QueryEncoder, embeddings: list[np.ndarray]) -> dict[s
         "search/meaning/papers.bin": _signed_bytes(vectors * (127 / largest)).tobytes()}
     count = meaning_shard_count(len(encoder.terms))
     shards: dict[int, dict[str, list]] = {n: {} for n in range(count)}
-    weights = encoder.weights if encoder.weights is not None else np.ones(len(encoder.terms), dtype=np.float32)
-    for term, vector, weight in zip(encoder.terms, encoder.vectors, weights, strict=True):
+    for term, vector, weight in zip(encoder.terms, encoder.vectors, encoder.weights, strict=True):
         weighted = vector.astype(np.float64) * float(weight)
         scale = float(np.abs(weighted).max()) / 127 or 1.0
         scale = float(f"{scale:.6g}")
