@@ -1,8 +1,9 @@
 """Builds of large synthetic digests (bench/corpus.py): cold, warm, and one new 50-paper dump.
 
-For each N: the cold build (empty keyphrase cache), the warm build (cache full), and the increment (a
-warm site plus one new dump of 50 papers), each with its seconds and stage times (parse, keyphrases,
-summaries, related, topics, watchlists, render, feeds and exports, search, and MkDocs: the rest), and
+For each N: the cold build (empty keyphrase cache), the warm build (cache full), the increment (a warm
+site plus one new dump of 50 papers), and a warm build with ``search.semantic: false`` (what the query
+encoder and its files add to a warm build), each with its seconds and stage times (parse, keyphrases,
+summaries, related, meaning, topics, watchlists, render, feeds and exports, search, and MkDocs: the rest), and
 its peak memory, all and when it reached MkDocs; then the site's size per paper. Each build runs in a
 process of its own, as ``digest build`` (``make site``, the Pages workflow) does: its peak is its own.
 
@@ -37,7 +38,8 @@ from generator.project import new_project  # noqa: E402
 
 WORK = REPO / ".cache" / "bench-scale"
 INCREMENT = 50
-STAGES = ("parse", "keyphrases", "summaries", "related", "topics", "watchlists", "render", "feeds", "search")
+STAGES = ("parse", "keyphrases", "summaries", "related", "meaning", "topics", "watchlists", "render", "feeds",
+          "search")
 
 
 class StageTimes(logging.Handler):
@@ -79,6 +81,17 @@ def run_one(count: int, kind: str) -> dict:
     stage times and this process's peak memory, as a build from the command line would have them."""
     folder = WORK / str(count)
     dumps = [folder / "dumps", *sorted((folder / "extra").iterdir())] if kind == "increment" else None
+    settings_file = folder / "project" / "site_config" / "digest.yml"
+    settings = settings_file.read_text(encoding="utf-8")
+    if kind == "words-only":
+        settings_file.write_text(settings + "\nsearch: {semantic: false}\n", encoding="utf-8")
+    try:
+        return _timed_build(folder, count, dumps)
+    finally:
+        settings_file.write_text(settings, encoding="utf-8")
+
+
+def _timed_build(folder: Path, count: int, dumps: list[Path] | None) -> dict:
     stages = StageTimes()
     logger = logging.getLogger("mkdocs.plugins.digest")
     logger.addHandler(stages)
@@ -124,20 +137,23 @@ def main() -> None:
     counts = [int(a) for a in args if a.isdigit()] or [2000, 5000, 20000]
     cpus = len(os.sched_getaffinity(0))
     print(f"machine: {platform.machine()}, {cpus} CPUs, Python {platform.python_version()}")
-    print(f"{'papers':>6} {'build':<9} {'seconds':>8} " + " ".join(f"{s:>10}" for s in (*STAGES, "mkdocs"))
+    print(f"{'papers':>6} {'build':<10} {'seconds':>8} " + " ".join(f"{s:>10}" for s in (*STAGES, "mkdocs"))
           + f" {'peak MB':>8} {'at MkDocs':>9}")
     warm = {}
     for count in counts:
         prepare(count, cold)
         results = {}
-        for kind in ("cold", "warm", "increment") if cold else ("warm", "warm", "increment"):
+        kinds = ("cold", "warm", "increment") if cold else ("warm", "warm", "increment")
+        for kind in (*kinds, "words-only"):
             output = subprocess.run([sys.executable, __file__, "--one", str(count), kind],
                                     check=True, capture_output=True, text=True).stdout
             row = results[kind] = json.loads(output.strip().splitlines()[-1])
-            print(f"{count:>6} {kind:<9} {row['seconds']:>8.1f} "
+            print(f"{count:>6} {kind:<10} {row['seconds']:>8.1f} "
                   + " ".join(f"{row[s]:>10.1f}" for s in (*STAGES, "mkdocs"))
                   + f" {row['peak_mb']:>8.0f} {row['peak_before_mkdocs_mb']:>9.0f}", flush=True)
         last = results["increment"]
+        added = results["warm"]["seconds"] / results["words-only"]["seconds"] - 1
+        print(f"{count:>6} search by meaning adds {added:.1%} to a warm build")
         print(f"{count:>6} peak memory {max(r['peak_mb'] for r in results.values()):.0f} MB (the most of one "
               f"build), site {last['site_mb']:.1f} MB ({last['kb_per_paper']:.1f} KB per paper, "
               f"{last['files']} files)")
