@@ -214,6 +214,8 @@ class KeyphraseSettings:
     ray_actors: int = setting(1, Whole(minimum=1))
     """Ray actors, each holding one copy of the model."""
     ray_gpus_per_actor: float = setting(0.0, Number(minimum=0.0))
+    checkpoint_texts: int = setting(2000, Whole(minimum=1))
+    """Texts embedded between two saves of the caches: a build killed half-way loses at most these."""
 
 
 @dataclass(frozen=True)

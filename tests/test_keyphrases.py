@@ -6,9 +6,10 @@ import dataclasses
 import json
 import logging
 
+import numpy as np
 import pytest
 
-from generator.analysis.cache import TextCache
+from generator.analysis.cache import EmbeddingStore, TextCache
 from generator.analysis.engines.encoders import choose_runtime, encoder_for, length_batches, load_encoder
 from generator.analysis.engines.local import KeyphraseExtractor, choose_device, sentence_chunks
 from generator.analysis.engines.mmr import rank_by_mmr
@@ -315,3 +316,28 @@ def test_a_cache_answers_what_it_has_and_computes_only_the_rest(tmp_path):
     assert again.through(compute)("a b") == ["a", "b"]
     assert calls == ["a b", "c"] and not again.changed
     assert TextCache(tmp_path, "v2", name="text-phrases.json").entries == {}
+
+
+def test_checkpoints_are_parts_merged_on_load_and_folded_in_by_the_next_save(tmp_path, caplog):
+    cache, store = TextCache(tmp_path, "v1"), EmbeddingStore(tmp_path, "model")
+    cache.put("first", ["a"])
+    store.put("first", np.ones(4))
+    cache.checkpoint()
+    store.checkpoint()
+    cache.put("second", ["b"])
+    store.put("second", np.zeros(4))
+    cache.checkpoint()
+    store.checkpoint()
+    assert not (tmp_path / "keyphrases.json").exists() and len(list(tmp_path.glob("*.part-*"))) == 4
+    broken = sorted(tmp_path.glob("keyphrases.json.part-*"))[0]
+    kept = broken.read_bytes()
+    broken.write_bytes(kept[: len(kept) // 2])
+    with caplog.at_level(logging.WARNING):
+        again, vectors = TextCache(tmp_path, "v1"), EmbeddingStore(tmp_path, "model")
+    assert f"Cache {broken} is unreadable" in caplog.text
+    assert len(again.entries) == 1 and again.changed, "the whole part stays; the broken one is redone"
+    assert vectors.get("first").tolist() == [1] * 4 and vectors.get("second").tolist() == [0] * 4
+    again.save()
+    vectors.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["keyphrases.json", vectors.path.name])
+    assert TextCache(tmp_path, "v2").entries == {}, "a part of other settings is not merged"

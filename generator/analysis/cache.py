@@ -1,6 +1,10 @@
 """On-disk caches of the analysis stages, keyed by a hash of each text: a rebuild computes only what
 it has not seen. Each is written to a temporary file and moved into place, so a crash never leaves half
-a cache; an unreadable one is rebuilt."""
+a cache; an unreadable one is rebuilt.
+
+A long stage also saves its work as it goes: ``checkpoint`` writes what was added since the last save
+to a part file beside the cache (``NAME.part-…``), which the next load merges, so a build killed
+half-way keeps every finished part. ``save`` writes the whole cache and removes the parts it merged."""
 
 from __future__ import annotations
 
@@ -8,8 +12,11 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 from mkdocs.plugins import get_plugin_logger
@@ -19,12 +26,40 @@ from generator.analysis.engines.local import CHUNK_WORDS
 log = get_plugin_logger("digest")
 
 
-def save_npz(path: Path, **arrays: object) -> None:
-    """``np.savez`` into a temporary file beside ``path``, then moved into place."""
+@contextmanager
+def replaced(path: Path, mode: str = "wb") -> Iterator[IO]:
+    """A temporary file beside ``path``, moved into place once written: ``path`` is whole or untouched."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".npz") as tmp:
-        np.savez(tmp, **arrays)
+    encoding = None if "b" in mode else "utf-8"
+    with tempfile.NamedTemporaryFile(mode, encoding=encoding, dir=path.parent, delete=False,
+                                     suffix=".tmp") as tmp:
+        try:
+            yield tmp
+        except BaseException:
+            tmp.close()
+            os.unlink(tmp.name)
+            raise
     os.replace(tmp.name, path)
+
+
+def save_npz(path: Path, **arrays: object) -> None:
+    """``np.savez`` into ``path``, whole or not at all."""
+    with replaced(path) as tmp:
+        np.savez(tmp, **arrays)
+
+
+def part_paths(path: Path) -> list[Path]:
+    """The part files of the cache at ``path`` that earlier checkpoints left, in name order."""
+    return sorted(path.parent.glob(f"{path.name}.part-*"))
+
+
+def new_part_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.part-{uuid.uuid4().hex}")
+
+
+def remove_parts(parts: list[Path]) -> None:
+    for part in parts:
+        part.unlink(missing_ok=True)
 
 
 class TextCache:
@@ -35,8 +70,10 @@ class TextCache:
     def __init__(self, directory: Path, fingerprint: str, name: str = "keyphrases.json") -> None:
         self.path = directory / name
         self.fingerprint = fingerprint
+        self.parts: list[Path] = []
         self.entries: dict[str, list[str]] = self._load()
-        self.changed = False
+        self.unsaved: set[str] = set()
+        self.changed = bool(self.parts)
 
     @staticmethod
     def key(text: str) -> str:
@@ -46,7 +83,9 @@ class TextCache:
         return self.entries.get(self.key(text))
 
     def put(self, text: str, phrases: list[str]) -> None:
-        self.entries[self.key(text)] = phrases
+        key = self.key(text)
+        self.entries[key] = phrases
+        self.unsaved.add(key)
         self.changed = True
 
     def through(self, compute: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
@@ -61,28 +100,43 @@ class TextCache:
         return cached
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"fingerprint": self.fingerprint, "keyphrases": dict(sorted(self.entries.items()))}
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.path.parent, delete=False,
-                                         suffix=".tmp") as tmp:
-            json.dump(payload, tmp, ensure_ascii=False)
-        os.replace(tmp.name, self.path)
+        self._write(self.path, self.entries)
+        remove_parts(self.parts)
+        self.parts, self.unsaved = [], set()
+
+    def checkpoint(self) -> None:
+        """What was put since the last save or checkpoint, into a part file of its own."""
+        if self.unsaved:
+            part = new_part_path(self.path)
+            self._write(part, {k: self.entries[k] for k in self.unsaved})
+            self.parts.append(part)
+            self.unsaved = set()
+
+    def _write(self, path: Path, entries: dict[str, list[str]]) -> None:
+        with replaced(path, "w") as tmp:
+            json.dump({"fingerprint": self.fingerprint, "keyphrases": dict(sorted(entries.items()))}, tmp,
+                      ensure_ascii=False)
 
     def _load(self) -> dict[str, list[str]]:
-        if not self.path.exists():
-            return {}
+        entries = self._read(self.path) if self.path.exists() else {}
+        for part in part_paths(self.path):
+            entries.update(self._read(part))
+            self.parts.append(part)
+        return entries
+
+    def _read(self, path: Path) -> dict[str, list[str]]:
         try:
-            payload = json.loads(self.path.read_text(encoding="utf-8"))
+            payload = json.loads(path.read_text(encoding="utf-8"))
             entries = payload["keyphrases"]
             valid = isinstance(entries, dict) and all(
                 isinstance(v, list) and all(isinstance(p, str) for p in v) for v in entries.values())
-        except (ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError):
             valid = False
         if not valid:
-            log.warning("Cache %s is unreadable; it will be rebuilt", self.path)
+            log.warning("Cache %s is unreadable; it will be rebuilt", path)
             return {}
         if payload.get("fingerprint") != self.fingerprint:
-            log.info("Settings, model or version changed; %s is recomputed", self.path.name)
+            log.info("Settings, model or version changed; %s is recomputed", path.name)
             return {}
         return entries
 
@@ -95,27 +149,46 @@ class EmbeddingStore:
         recipe = f"{model}|{CHUNK_WORDS}" if kind == "documents" else f"{model}|{kind}"
         tag = hashlib.sha256(recipe.encode()).hexdigest()[:12]
         self.path = directory / f"embeddings-{tag}.npz"
+        self.parts: list[Path] = []
         self.vectors: dict[str, np.ndarray] = self._load()
+        self.unsaved: set[str] = set()
 
     def get(self, text: str) -> np.ndarray | None:
         return self.vectors.get(TextCache.key(text))
 
     def put(self, text: str, vector: np.ndarray) -> None:
-        self.vectors[TextCache.key(text)] = vector.astype(np.float16)
+        key = TextCache.key(text)
+        self.vectors[key] = vector.astype(np.float16)
+        self.unsaved.add(key)
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        keys = sorted(self.vectors)
-        with tempfile.NamedTemporaryFile(dir=self.path.parent, delete=False, suffix=".npz") as tmp:
-            np.savez(tmp, keys=np.array(keys), vectors=np.vstack([self.vectors[k] for k in keys]))
-        os.replace(tmp.name, self.path)
+        self._write(self.path, list(self.vectors))
+        remove_parts(self.parts)
+        self.parts, self.unsaved = [], set()
+
+    def checkpoint(self) -> None:
+        """What was put since the last save or checkpoint, into a part file of its own."""
+        if self.unsaved:
+            part = new_part_path(self.path)
+            self._write(part, list(self.unsaved))
+            self.parts.append(part)
+            self.unsaved = set()
+
+    def _write(self, path: Path, keys: list[str]) -> None:
+        keys = sorted(keys)
+        save_npz(path, keys=np.array(keys), vectors=np.vstack([self.vectors[k] for k in keys]))
 
     def _load(self) -> dict[str, np.ndarray]:
-        if not self.path.exists():
-            return {}
+        vectors = self._read(self.path) if self.path.exists() else {}
+        for part in part_paths(self.path):
+            vectors.update(self._read(part))
+            self.parts.append(part)
+        return vectors
+
+    def _read(self, path: Path) -> dict[str, np.ndarray]:
         try:
-            with np.load(self.path, allow_pickle=False) as data:
+            with np.load(path, allow_pickle=False) as data:
                 return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
         except (OSError, ValueError, KeyError) as err:
-            log.warning("Embedding cache %s is unreadable (%s); it will be rebuilt", self.path, err)
+            log.warning("Embedding cache %s is unreadable (%s); it will be rebuilt", path, err)
             return {}

@@ -14,12 +14,15 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+from mkdocs.plugins import get_plugin_logger
 
 from generator.analysis.cache import EmbeddingStore, TextCache
 from generator.analysis.engines import extract_with_engine
 from generator.analysis.engines.encoders import encoder_for
 from generator.config import KeyphraseSettings
 from generator.records import Paper
+
+log = get_plugin_logger("digest")
 
 EXTRACTOR_VERSION = 4
 """Bump when candidate generation or ranking changes, so cached keyphrases are recomputed."""
@@ -54,7 +57,8 @@ def text_file_document(raw: str) -> str:
 
 
 def settings_fingerprint(settings: KeyphraseSettings) -> str:
-    where = ("device", "runtime", "batch_size", "engine", "ray_actors", "ray_gpus_per_actor")
+    where = ("device", "runtime", "batch_size", "engine", "ray_actors", "ray_gpus_per_actor",
+             "checkpoint_texts")
     relevant = {k: v for k, v in asdict(settings).items() if k not in where}
     blob = json.dumps({"extractor": EXTRACTOR_VERSION, **relevant}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
@@ -63,16 +67,27 @@ def settings_fingerprint(settings: KeyphraseSettings) -> str:
 def extract_keyphrases(papers: list[Paper], settings: KeyphraseSettings, cache_dir: Path,
                        texts: dict[str, str] | None = None) -> tuple[dict[str, np.ndarray], dict[str, int]]:
     """Set ``paper.keyphrases`` on every paper. Returns each paper's document embedding (unit length,
-    by paper id) and how many texts came from the caches and how many were embedded now."""
+    by paper id) and how many texts came from the caches and how many were embedded now.
+
+    The missing texts are embedded in slices of ``settings.checkpoint_texts``, each saved as a part of the
+    caches once done, so a build killed half-way resumes where it stopped."""
     cache = TextCache(cache_dir, settings_fingerprint(settings))
     store = EmbeddingStore(cache_dir, settings.model)
     texts = texts or paper_texts(papers)
     missing = sorted({t for t in texts.values() if cache.get(t) is None or store.get(t) is None})
-    if missing:
-        phrases, vectors = extract_with_engine(missing, settings)
-        for text, ranked, vector in zip(missing, phrases, vectors, strict=True):
+    if store.parts and missing:
+        log.info("Keyphrases: resuming an interrupted build, %d texts still to embed", len(missing))
+    size = settings.checkpoint_texts
+    for start in range(0, len(missing), size):
+        part = missing[start:start + size]
+        phrases, vectors = extract_with_engine(part, settings)
+        for text, ranked, vector in zip(part, phrases, vectors, strict=True):
             cache.put(text, ranked)
             store.put(text, vector)
+        if start + size < len(missing):
+            cache.checkpoint()
+            store.checkpoint()
+    if missing or cache.parts or store.parts:
         cache.save()
         store.save()
     for paper in papers:
