@@ -70,11 +70,8 @@ function start(root) {
       if (!abstractsIn && !layout.prefetch) requestLikelyTitles(scorer, facets, words, holders);
       return fromAbstracts.then((perWord) => {
         perWord.forEach((found, k) => found.forEach((_, n) => { holders[k][n] = 1; }));
-        const byWords = wordScores(scorer, words, holders, perWord);
-        if (!question && byWords.every.length >= FEW_MATCHES) {
-          const scores = new Map(byWords.every.map((n) => [n, byWords.scores.get(n)]));
-          return { scores, every: byWords.every, meaning: false };
-        }
+        const byWords = wordScores(scorer, words, holders, perWord, question);
+        if (byWords.everyOnly) return { scores: byWords.scores, every: byWords.every, meaning: false };
         if (!meaning.enabled) return blended(byWords, null, question);
         return (early || meaning.cosines(words)).catch(() => null)
           .then((cosines) => blended(byWords, cosines, question));
@@ -82,7 +79,9 @@ function start(root) {
     }));
   }
 
-  function wordScores(scorer, words, holders, perWord) {
+  /* A keyword query that FEW_MATCHES papers or more match in every word scores those alone (everyOnly),
+   * as it would without meaning: the papers holding only some words are not listed, so not scored. */
+  function wordScores(scorer, words, holders, perWord, question) {
     const papers = holders[0].length, weights = holders.map((marks) => {
       let count = 0;
       for (let n = 0; n < papers; n++) count += marks[n];
@@ -100,13 +99,14 @@ function start(root) {
         if (all) every.push(n);
       }
     }
-    const scores = scorer.scoreOnly(words, isPrefix(words, words.length - 1), candidates);
-    for (const n of candidates) {
+    const everyOnly = !question && every.length >= FEW_MATCHES, scored = everyOnly ? every : candidates;
+    const scores = scorer.scoreOnly(words, isPrefix(words, words.length - 1), scored);
+    for (const n of scored) {
       let sum = scores.get(n) || 0;
       for (const found of perWord) sum += ABSTRACT_WEIGHT * (found.get(n) || 0);
       scores.set(n, sum * share.get(n) ** COVERAGE_POWER);
     }
-    return { scores, every, all: new Set(every) };
+    return { scores, every, all: new Set(every), everyOnly };
   }
 
   /* The papers holding every word and the CLOSE_PAPERS others that come closest, by the words' score
