@@ -48,21 +48,47 @@ def save_npz(path: Path, **arrays: object) -> None:
         np.savez(tmp, **arrays)
 
 
-def part_paths(path: Path) -> list[Path]:
-    """The part files of the cache at ``path`` that earlier checkpoints left, in name order."""
-    return sorted(path.parent.glob(f"{path.name}.part-*"))
+class Checkpointed:
+    """What both caches share: entries per text hash in one file at ``path``, plus the part files that
+    ``checkpoint`` writes and the next load merges. A subclass reads and writes one file
+    (``_read``, ``_write``); ``_write`` takes the keys of the entries to write."""
+
+    path: Path
+
+    def _load_with_parts(self) -> dict:
+        self.parts: list[Path] = sorted(self.path.parent.glob(f"{self.path.name}.part-*"))
+        self.unsaved: set[str] = set()
+        entries = self._read(self.path) if self.path.exists() else {}
+        for part in self.parts:
+            entries.update(self._read(part))
+        return entries
+
+    def save(self) -> None:
+        """The whole cache into its file; then the parts it merged are removed."""
+        self._write(self.path, list(self._entries()))
+        for part in self.parts:
+            part.unlink(missing_ok=True)
+        self.parts, self.unsaved = [], set()
+
+    def checkpoint(self) -> None:
+        """What was put since the last save or checkpoint, into a part file of its own."""
+        if self.unsaved:
+            part = self.path.with_name(f"{self.path.name}.part-{uuid.uuid4().hex}")
+            self._write(part, list(self.unsaved))
+            self.parts.append(part)
+            self.unsaved = set()
+
+    def _entries(self) -> dict:
+        raise NotImplementedError
+
+    def _read(self, path: Path) -> dict:
+        raise NotImplementedError
+
+    def _write(self, path: Path, keys: list[str]) -> None:
+        raise NotImplementedError
 
 
-def new_part_path(path: Path) -> Path:
-    return path.with_name(f"{path.name}.part-{uuid.uuid4().hex}")
-
-
-def remove_parts(parts: list[Path]) -> None:
-    for part in parts:
-        part.unlink(missing_ok=True)
-
-
-class TextCache:
+class TextCache(Checkpointed):
     """A list of phrases per text hash, for one fingerprint of model and settings, in one JSON file: each
     text's keyphrases (``keyphrases.json``) or, under another name, any other phrases per text (the
     topic stage's phrase keys, ``text-phrases.json``)."""
@@ -70,9 +96,7 @@ class TextCache:
     def __init__(self, directory: Path, fingerprint: str, name: str = "keyphrases.json") -> None:
         self.path = directory / name
         self.fingerprint = fingerprint
-        self.parts: list[Path] = []
-        self.entries: dict[str, list[str]] = self._load()
-        self.unsaved: set[str] = set()
+        self.entries: dict[str, list[str]] = self._load_with_parts()
         self.changed = bool(self.parts)
 
     @staticmethod
@@ -99,30 +123,13 @@ class TextCache:
 
         return cached
 
-    def save(self) -> None:
-        self._write(self.path, self.entries)
-        remove_parts(self.parts)
-        self.parts, self.unsaved = [], set()
+    def _entries(self) -> dict[str, list[str]]:
+        return self.entries
 
-    def checkpoint(self) -> None:
-        """What was put since the last save or checkpoint, into a part file of its own."""
-        if self.unsaved:
-            part = new_part_path(self.path)
-            self._write(part, {k: self.entries[k] for k in self.unsaved})
-            self.parts.append(part)
-            self.unsaved = set()
-
-    def _write(self, path: Path, entries: dict[str, list[str]]) -> None:
+    def _write(self, path: Path, keys: list[str]) -> None:
+        entries = {k: self.entries[k] for k in sorted(keys)}
         with replaced(path, "w") as tmp:
-            json.dump({"fingerprint": self.fingerprint, "keyphrases": dict(sorted(entries.items()))}, tmp,
-                      ensure_ascii=False)
-
-    def _load(self) -> dict[str, list[str]]:
-        entries = self._read(self.path) if self.path.exists() else {}
-        for part in part_paths(self.path):
-            entries.update(self._read(part))
-            self.parts.append(part)
-        return entries
+            json.dump({"fingerprint": self.fingerprint, "keyphrases": entries}, tmp, ensure_ascii=False)
 
     def _read(self, path: Path) -> dict[str, list[str]]:
         try:
@@ -141,7 +148,7 @@ class TextCache:
         return entries
 
 
-class EmbeddingStore:
+class EmbeddingStore(Checkpointed):
     """Embeddings per text hash for one model, as float16 in one ``.npz`` file: documents (embedded in
     chunks) or short phrases, each kind in its own file."""
 
@@ -149,9 +156,7 @@ class EmbeddingStore:
         recipe = f"{model}|{CHUNK_WORDS}" if kind == "documents" else f"{model}|{kind}"
         tag = hashlib.sha256(recipe.encode()).hexdigest()[:12]
         self.path = directory / f"embeddings-{tag}.npz"
-        self.parts: list[Path] = []
-        self.vectors: dict[str, np.ndarray] = self._load()
-        self.unsaved: set[str] = set()
+        self.vectors: dict[str, np.ndarray] = self._load_with_parts()
 
     def get(self, text: str) -> np.ndarray | None:
         return self.vectors.get(TextCache.key(text))
@@ -161,29 +166,12 @@ class EmbeddingStore:
         self.vectors[key] = vector.astype(np.float16)
         self.unsaved.add(key)
 
-    def save(self) -> None:
-        self._write(self.path, list(self.vectors))
-        remove_parts(self.parts)
-        self.parts, self.unsaved = [], set()
-
-    def checkpoint(self) -> None:
-        """What was put since the last save or checkpoint, into a part file of its own."""
-        if self.unsaved:
-            part = new_part_path(self.path)
-            self._write(part, list(self.unsaved))
-            self.parts.append(part)
-            self.unsaved = set()
+    def _entries(self) -> dict[str, np.ndarray]:
+        return self.vectors
 
     def _write(self, path: Path, keys: list[str]) -> None:
         keys = sorted(keys)
         save_npz(path, keys=np.array(keys), vectors=np.vstack([self.vectors[k] for k in keys]))
-
-    def _load(self) -> dict[str, np.ndarray]:
-        vectors = self._read(self.path) if self.path.exists() else {}
-        for part in part_paths(self.path):
-            vectors.update(self._read(part))
-            self.parts.append(part)
-        return vectors
 
     def _read(self, path: Path) -> dict[str, np.ndarray]:
         try:
