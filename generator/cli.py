@@ -21,11 +21,11 @@ import yaml
 from mkdocs.exceptions import Abort
 
 from generator.config import ConfigError, load_config
+from generator.disk import NO_ROOM
 from generator.project import DIGEST_FILE, ProjectError, new_project, skeleton_folder
 
 DEFAULT_MKDOCS_CONFIG = Path("mkdocs.yml")
 DEFAULT_CACHE = Path(".cache/digest")
-TOPIC_STATE_NAME = "digest-topics.json"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         logging.getLogger("digest").error("Interrupted. The previous site, if any, is untouched.")
         return 130
+    except OSError as err:
+        if err.errno not in NO_ROOM:
+            raise
+        logging.getLogger("digest").error(
+            "Cannot write %s: %s. The build stopped; the previous site, if any, is untouched, and every "
+            "cache is whole (what it had saved is kept).", err.filename, err.strerror)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -116,10 +123,8 @@ def build_default_site(dumps: list[Path], out: Path, cache_dir: Path = DEFAULT_C
     """Build ``dumps`` into ``out`` with the packaged defaults: the repository's own site, settings and
     theme, from a temporary project; the keyphrase cache stays in ``cache_dir``."""
     defaults = yaml.safe_load((skeleton_folder() / DIGEST_FILE).read_text(encoding="utf-8"))
-    topics = {**defaults.get("topics", {}), "state_file": str(cache_dir.resolve().parent / TOPIC_STATE_NAME)}
     with tempfile.TemporaryDirectory(prefix="digest-project-") as folder:
-        config_file = new_project(Path(folder), {**defaults, "cache_dir": str(cache_dir.resolve()),
-                                                 "topics": topics})
+        config_file = new_project(Path(folder), {**defaults, "cache_dir": str(cache_dir.resolve())})
         return build_site(config_file, dumps=dumps, out=out.resolve())
 
 
@@ -155,24 +160,31 @@ class SiteFolderError(RuntimeError):
 def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | None = None,
                rebuild_topics: bool = False) -> Path:
     """Build the site into ``out`` (or the configured site_dir) atomically; returns the site folder.
-    ``rebuild_topics`` clusters the topics anew instead of growing the kept ones."""
+    ``rebuild_topics`` clusters the topics anew instead of growing the kept ones. A site built elsewhere
+    than the project's site_dir keeps its topics in itself, apart from the project's."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config as load_mkdocs_config
 
     config_file = config_file.resolve()
-    if out is None:
-        out = Path(load_mkdocs_config(str(config_file)).site_dir)
-    out = out.resolve()
+    own = Path(load_mkdocs_config(str(config_file)).site_dir).resolve()
+    out = own if out is None else out.resolve()
     _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    _remove_abandoned_staging(out)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(out)}{os.getpid()}-", dir=out.parent))
     try:
         config = load_mkdocs_config(str(config_file), site_dir=str(staging))
-        config.plugins["digest"].dumps_override = _absolute(dumps)
-        config.plugins["digest"].rebuild_topics = rebuild_topics
+        plugin = config.plugins["digest"]
+        plugin.dumps_override = _absolute(dumps)
+        plugin.rebuild_topics = rebuild_topics
+        plugin.site_folder, plugin.own_site = out, out == own
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
+        except OSError as err:
+            if err.errno in NO_ROOM:
+                raise OSError(err.errno, err.strerror, str(_written(err, staging, out))) from err
+            raise
         finally:
             config.plugins.on_shutdown()
         staging.chmod(0o755)
@@ -183,6 +195,37 @@ def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | N
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+def _written(err: OSError, staging: Path, out: Path) -> Path:
+    """The file a failed write was writing, as a path of the site (a copy names its source first)."""
+    path = Path(err.filename2 or err.filename or staging)
+    return out / path.relative_to(staging) if path.is_relative_to(staging) else path
+
+
+def _staging_prefix(out: Path) -> str:
+    return f".{out.name}.building-"
+
+
+def _remove_abandoned_staging(out: Path) -> None:
+    """Staging folders of earlier builds that were killed (their process is gone) are removed; a
+    running build's is left alone (its name holds the build's process id)."""
+    prefix = _staging_prefix(out)
+    for folder in out.parent.glob(f"{prefix}*"):
+        pid = folder.name.removeprefix(prefix).split("-")[0]
+        if folder.is_dir() and not (pid.isdigit() and _running(int(pid))):
+            logging.getLogger("digest").info("Removing %s, left by a build that was stopped", folder)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _absolute(paths: list[Path] | None) -> list[Path] | None:

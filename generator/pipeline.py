@@ -16,7 +16,7 @@ import numpy as np
 from mkdocs.plugins import get_plugin_logger
 
 from generator.analysis.areas import group_into_areas
-from generator.analysis.cache import TextCache
+from generator.analysis.cache import TextCache, exclusive
 from generator.analysis.code_links import code_links
 from generator.analysis.keyphrases import PhraseEmbedder, extract_keyphrases, paper_texts
 from generator.analysis.query_encoder import (
@@ -27,7 +27,7 @@ from generator.analysis.query_encoder import (
 )
 from generator.analysis.related import load_neighbours, nearest_papers, save_neighbours
 from generator.analysis.summaries import SUMMARY_VERSION, summarize
-from generator.analysis.topic_state import load_state, save_state, update_topics
+from generator.analysis.topic_state import StateFiles, load_state, save_state, state_json, update_topics
 from generator.analysis.topics import TEXT_KEYS_VERSION, text_phrase_keys
 from generator.analysis.watchlists import match_watchlists
 from generator.config import DigestConfig
@@ -66,11 +66,18 @@ def read_papers(config: DigestConfig) -> tuple[list[Paper], QualityReport]:
     return papers, quality_report(dumps, papers, problems)
 
 
-def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, rebuild_topics: bool = False
-                 ) -> Digest:
+def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, rebuild_topics: bool = False,
+                 state_files: StateFiles | None = None) -> Digest:
     """Run every stage up to the topics; problems in the dumps are logged and collected, never fatal.
-    Topics grow from those kept by the last build (``topic_state``) unless ``rebuild_topics``."""
-    timings = {} if timings is None else timings
+    Topics grow from those kept by the last build (``state_files``, by default the configured state
+    file) unless ``rebuild_topics``. One build at a time reads and fills the caches (``exclusive``)."""
+    with exclusive(config.cache_dir):
+        return _build_digest(config, {} if timings is None else timings, rebuild_topics,
+                             state_files or StateFiles(config.topics.state_file))
+
+
+def _build_digest(config: DigestConfig, timings: dict[str, float], rebuild_topics: bool,
+                  state_files: StateFiles) -> Digest:
     with _stage("parse", timings):
         papers, report = read_papers(config)
     for problem in report.problems:
@@ -83,7 +90,8 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, 
         embeddings, counts = extract_keyphrases(papers, config.keyphrases, config.cache_dir, texts)
     log.info("Keyphrases: %d from the cache, %d extracted", counts["cached"], counts["extracted"])
     with _stage("summaries", timings):
-        summaries = TextCache(config.cache_dir, SUMMARY_VERSION, name="summaries.json")
+        summaries = TextCache(config.cache_dir, SUMMARY_VERSION, name="summaries.json",
+                              checkpoint_every=config.keyphrases.checkpoint_texts)
         summarize(papers, summaries.through)
         if summaries.changed:
             summaries.save()
@@ -101,12 +109,13 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, 
         encoder = _query_encoder(papers, embeddings, config)
     with _stage("topics", timings):
         embed_phrases = PhraseEmbedder(config.keyphrases, config.cache_dir)
-        phrase_keys = TextCache(config.cache_dir, TEXT_KEYS_VERSION, name="text-phrases.json")
+        phrase_keys = TextCache(config.cache_dir, TEXT_KEYS_VERSION, name="text-phrases.json",
+                                checkpoint_every=config.keyphrases.checkpoint_texts)
         state, keep = update_topics(papers, config.topics, embeddings, texts, embed_phrases,
-                                    phrase_keys.through(text_phrase_keys), load_state(config.topics.state_file),
+                                    phrase_keys.through(text_phrase_keys), load_state(state_files),
                                     rebuild=rebuild_topics)
         if keep:
-            save_state(config.topics.state_file, state)
+            save_state(state_files, state)
         if phrase_keys.changed:
             phrase_keys.save()
         areas = group_into_areas(state.topics, embeddings, config.topics.areas_from)
@@ -117,7 +126,8 @@ def build_digest(config: DigestConfig, timings: dict[str, float] | None = None, 
     unplaced = sum(not paper.topics for paper in papers)
     log.info("%d topics; %d of %d papers in none", len(topics), unplaced, len(papers))
     return Digest(papers, topics, dump_count=len(report.files), embeddings=embeddings, report=report,
-                  retired_topics=state.retired, areas=areas, watchlists=watchlists, query_encoder=encoder)
+                  retired_topics=state.retired, areas=areas, watchlists=watchlists, query_encoder=encoder,
+                  topic_state=state_json(state))
 
 
 def _query_encoder(papers: list[Paper], embeddings: dict[str, np.ndarray], config: DigestConfig

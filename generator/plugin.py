@@ -21,6 +21,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from generator.analysis.engines.encoders import release_encoders
+from generator.analysis.topic_state import PUBLISHED_STATE, StateFiles
 from generator.config import ConfigError, DigestConfig, load_config
 from generator.pipeline import build_digest, build_feeds, build_pages, build_search
 from generator.publish.compact import compact_html
@@ -54,6 +55,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     """Set by ``digest build --dumps`` to build from other dumps than the configured ones."""
     rebuild_topics = False
     """Set by ``digest topics --rebuild``: cluster the topics anew instead of growing the kept ones."""
+    site_folder: Path | None = None
+    """Set by ``digest build``: the folder the site replaces (MkDocs' ``site_dir`` is a staging folder)."""
+    own_site = True
+    """Set by ``digest build --out``: False when the site goes elsewhere than the project's ``site_dir``,
+    so its topics are kept in that site, apart from the project's."""
 
     def __init__(self) -> None:
         self.digest_config: DigestConfig | None = None
@@ -61,6 +67,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.report: QualityReport | None = None
         """The last build's data-quality report; the digest itself is not kept while MkDocs builds."""
         self.timings: dict[str, float] = {}
+        self.state_files = StateFiles(None)
         self._pinned_build_date = False
         self._generated: set[str] = set()
         self._bodies: dict[str, str] = {}
@@ -82,6 +89,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             digest_config = digest_config.with_dumps(self.dumps_override)
         self.digest_config = digest_config
         self.root = root
+        published = (self.site_folder or Path(config.site_dir)) / PUBLISHED_STATE
+        self.state_files = StateFiles(digest_config.topics.state_file if self.own_site else None, published)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -89,7 +98,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if not {"search", "material/search"} & set(config.plugins):
             _drop_material_search_assets(files)
         self.timings = {}
-        digest = build_digest(self.digest_config, self.timings, rebuild_topics=self.rebuild_topics)
+        digest = build_digest(self.digest_config, self.timings, self.rebuild_topics, self.state_files)
         self.report = digest.report
         if not self.serving:
             release_encoders()
@@ -104,6 +113,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                                  self.timings))
         pages.update(build_search(digest, config.use_directory_urls, self.timings))
         pages[ICONS_CSS] = self._icons_css(config)
+        pages[PUBLISHED_STATE] = digest.topic_state
         for path, content in pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"{config.docs_dir}/{path} is hand-written, but the digest generates {path}; "

@@ -214,6 +214,8 @@ class Digest:
     query_encoder: Any = None
     """The search page's query encoder (``analysis/query_encoder.QueryEncoder``), or None when
     ``search.semantic`` is off or the digest has no paper."""
+    topic_state: str = ""
+    """The kept topics as the state file holds them (``analysis/topic_state.py``), published with the site."""
 
     def papers_by_date(self) -> dict[dt.date | None, list[Paper]]:
         days: dict[dt.date | None, list[Paper]] = {}

@@ -341,3 +341,16 @@ def test_checkpoints_are_parts_merged_on_load_and_folded_in_by_the_next_save(tmp
     vectors.save()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["keyphrases.json", vectors.path.name])
     assert TextCache(tmp_path, "v2").entries == {}, "a part of other settings is not merged"
+
+
+def test_a_cache_writes_a_part_every_checkpoint_every_new_entries(tmp_path):
+    cache = TextCache(tmp_path, "v1", name="summaries.json", checkpoint_every=2)
+    store = EmbeddingStore(tmp_path, "model", kind="phrases", checkpoint_every=2)
+    for n, text in enumerate(["one", "two", "three"]):
+        cache.put(text, [text])
+        store.put(text, np.full(4, n))
+    assert len(list(tmp_path.glob("summaries.json.part-*"))) == 1
+    assert len(list(tmp_path.glob(f"{store.path.name}.part-*"))) == 1
+    survived = TextCache(tmp_path, "v1", name="summaries.json")
+    assert sorted(survived.entries.values()) == [["one"], ["two"]], "what a killed build had put by then"
+    assert EmbeddingStore(tmp_path, "model", kind="phrases").get("two").tolist() == [1] * 4

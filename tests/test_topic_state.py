@@ -4,10 +4,18 @@ what readers already follow; a rebuild retires what it does not find again, each
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import numpy as np
 
-from generator.analysis.topic_state import TopicState, load_state, save_state, update_topics
+from generator.analysis.topic_state import (
+    StateFiles,
+    TopicState,
+    load_state,
+    save_state,
+    state_json,
+    update_topics,
+)
 from generator.config import TopicSettings
 from generator.records import Paper, RetiredTopic
 
@@ -118,9 +126,25 @@ def test_the_state_file_round_trips_and_a_damaged_one_is_rebuilt(tmp_path, caplo
     state, _ = _grow(papers, embeddings, None)
     state.retired.append(RetiredTopic("asr", "ASR", "speech-recognition"))
     path = tmp_path / "topics.json"
-    save_state(path, state)
-    assert load_state(path) == state
+    save_state(StateFiles(path), state)
+    assert load_state(StateFiles(path)) == state
+    assert path.read_text(encoding="utf-8") == state_json(state), "the file is what the site publishes"
     path.write_text("{not json")
-    assert load_state(path) is None
+    assert load_state(StateFiles(path)) is None
     assert "unreadable" in caplog.text
-    assert load_state(tmp_path / "none.json") is None
+    assert load_state(StateFiles(tmp_path / "none.json")) is None
+
+
+def test_the_published_copy_stands_in_for_a_missing_state_file(tmp_path, caplog):
+    papers, embeddings = _papers(FIRST)
+    state, _ = _grow(papers, embeddings, None)
+    published = tmp_path / "site" / "digest-topics.json"
+    published.parent.mkdir()
+    published.write_text(state_json(state), encoding="utf-8")
+    kept = tmp_path / "cache" / "digest-topics.json"
+    with caplog.at_level(logging.INFO):
+        assert load_state(StateFiles(kept, published)) == state
+    assert f"No topic state at {kept}: the topics are kept from the published copy" in caplog.text
+    assert load_state(StateFiles(None, published)) == state, "a digest of another folder: its site alone"
+    save_state(StateFiles(None, published), TopicState())
+    assert not kept.exists() and published.read_text(encoding="utf-8") == state_json(state)

@@ -2,16 +2,18 @@
 it has not seen. Each is written to a temporary file and moved into place, so a crash never leaves half
 a cache; an unreadable one is rebuilt.
 
-A long stage also saves its work as it goes: ``checkpoint`` writes what was added since the last save
-to a part file beside the cache (``NAME.part-…``), which the next load merges, so a build killed
+Every cache also saves its work as it goes: each ``checkpoint_every`` new entries (``checkpoint``) are
+written to a part file beside the cache (``NAME.part-…``), which the next load merges, so a build killed
 half-way keeps every finished part. ``save`` writes the whole cache and removes the parts it merged."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
-import tempfile
+import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,24 +24,55 @@ import numpy as np
 from mkdocs.plugins import get_plugin_logger
 
 from generator.analysis.engines.local import CHUNK_WORDS
+from generator.disk import replaced
 
 log = get_plugin_logger("digest")
 
 
+LOCK_NAME = "build.lock"
+
+
 @contextmanager
-def replaced(path: Path, mode: str = "wb") -> Iterator[IO]:
-    """A temporary file beside ``path``, moved into place once written: ``path`` is whole or untouched."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    encoding = None if "b" in mode else "utf-8"
-    with tempfile.NamedTemporaryFile(mode, encoding=encoding, dir=path.parent, delete=False,
-                                     suffix=".tmp") as tmp:
+def exclusive(cache_dir: Path) -> Iterator[None]:
+    """One build at a time over ``cache_dir``: a second build waits for the first, saying which build it
+    waits for, so neither overwrites the caches the other filled. The lock is the kernel's (``flock``),
+    so a killed build holds none; its note in the lock file tells the next build that it was stopped.
+    Under the lock, temporary files that a killed build left are removed."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with (cache_dir / LOCK_NAME).open("a+", encoding="utf-8") as lock:
         try:
-            yield tmp
-        except BaseException:
-            tmp.close()
-            os.unlink(tmp.name)
-            raise
-    os.replace(tmp.name, path)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("Waiting for another build that uses %s to finish (%s)", cache_dir, _holder(lock))
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        stopped = _holder(lock)
+        if stopped:
+            log.info("An earlier build (%s) was stopped before it finished; the work it saved is kept", stopped)
+        for leftover in cache_dir.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+        _note(lock, f"pid {os.getpid()}: {' '.join(sys.argv)}, since {time.strftime('%H:%M:%S')}")
+        try:
+            yield
+        finally:
+            _note(lock, "")
+
+
+def _holder(lock: IO[str]) -> str:
+    lock.seek(0)
+    return lock.read().strip()
+
+
+def _note(lock: IO[str], text: str) -> None:
+    lock.seek(0)
+    lock.truncate()
+    lock.write(text)
+    lock.flush()
+
+
+def slices(items: list[str], size: int) -> Iterator[list[str]]:
+    """``items`` in consecutive slices of ``size``: the unit of work a checkpoint keeps."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def save_npz(path: Path, **arrays: object) -> None:
@@ -51,9 +84,12 @@ def save_npz(path: Path, **arrays: object) -> None:
 class Checkpointed:
     """What both caches share: entries per text hash in one file at ``path``, plus the part files that
     ``checkpoint`` writes and the next load merges. A subclass reads and writes one file
-    (``_read``, ``_write``); ``_write`` takes the keys of the entries to write."""
+    (``_read``, ``_write``); ``_write`` takes the keys of the entries to write, and ``_added`` is told of
+    each entry put."""
 
     path: Path
+    checkpoint_every: int | None = None
+    """New entries between two part files; None: only ``save`` writes."""
 
     def _load_with_parts(self) -> dict:
         self.parts: list[Path] = sorted(self.path.parent.glob(f"{self.path.name}.part-*"))
@@ -78,6 +114,11 @@ class Checkpointed:
             self.parts.append(part)
             self.unsaved = set()
 
+    def _added(self, key: str) -> None:
+        self.unsaved.add(key)
+        if self.checkpoint_every and len(self.unsaved) >= self.checkpoint_every:
+            self.checkpoint()
+
     def _entries(self) -> dict:
         raise NotImplementedError
 
@@ -93,9 +134,11 @@ class TextCache(Checkpointed):
     text's keyphrases (``keyphrases.json``) or, under another name, any other phrases per text (the
     topic stage's phrase keys, ``text-phrases.json``)."""
 
-    def __init__(self, directory: Path, fingerprint: str, name: str = "keyphrases.json") -> None:
+    def __init__(self, directory: Path, fingerprint: str, name: str = "keyphrases.json",
+                 checkpoint_every: int | None = None) -> None:
         self.path = directory / name
         self.fingerprint = fingerprint
+        self.checkpoint_every = checkpoint_every
         self.entries: dict[str, list[str]] = self._load_with_parts()
         self.changed = bool(self.parts)
 
@@ -109,8 +152,8 @@ class TextCache(Checkpointed):
     def put(self, text: str, phrases: list[str]) -> None:
         key = self.key(text)
         self.entries[key] = phrases
-        self.unsaved.add(key)
         self.changed = True
+        self._added(key)
 
     def through(self, compute: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
         """``compute``, answered from the cache when it can be and stored in it when not."""
@@ -152,7 +195,9 @@ class EmbeddingStore(Checkpointed):
     """Embeddings per text hash for one model, as float16 in one ``.npz`` file: documents (embedded in
     chunks) or short phrases, each kind in its own file."""
 
-    def __init__(self, directory: Path, model: str, kind: str = "documents") -> None:
+    def __init__(self, directory: Path, model: str, kind: str = "documents",
+                 checkpoint_every: int | None = None) -> None:
+        self.checkpoint_every = checkpoint_every
         recipe = f"{model}|{CHUNK_WORDS}" if kind == "documents" else f"{model}|{kind}"
         tag = hashlib.sha256(recipe.encode()).hexdigest()[:12]
         self.path = directory / f"embeddings-{tag}.npz"
@@ -164,7 +209,7 @@ class EmbeddingStore(Checkpointed):
     def put(self, text: str, vector: np.ndarray) -> None:
         key = TextCache.key(text)
         self.vectors[key] = vector.astype(np.float16)
-        self.unsaved.add(key)
+        self._added(key)
 
     def _entries(self) -> dict[str, np.ndarray]:
         return self.vectors

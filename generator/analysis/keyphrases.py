@@ -15,14 +15,18 @@ from pathlib import Path
 
 import numpy as np
 from mkdocs.plugins import get_plugin_logger
+from tqdm.auto import tqdm
 
-from generator.analysis.cache import EmbeddingStore, TextCache
+from generator.analysis.cache import EmbeddingStore, TextCache, slices
 from generator.analysis.engines import extract_with_engine
 from generator.analysis.engines.encoders import encoder_for
 from generator.config import KeyphraseSettings
 from generator.records import Paper
 
 log = get_plugin_logger("digest")
+
+PROGRESS_FROM = 2000
+"""Texts to embed from which a progress bar is shown."""
 
 EXTRACTOR_VERSION = 4
 """Bump when candidate generation or ranking changes, so cached keyphrases are recomputed."""
@@ -71,22 +75,18 @@ def extract_keyphrases(papers: list[Paper], settings: KeyphraseSettings, cache_d
 
     The missing texts are embedded in slices of ``settings.checkpoint_texts``, each saved as a part of the
     caches once done, so a build killed half-way resumes where it stopped."""
-    cache = TextCache(cache_dir, settings_fingerprint(settings))
-    store = EmbeddingStore(cache_dir, settings.model)
+    size = settings.checkpoint_texts
+    cache = TextCache(cache_dir, settings_fingerprint(settings), checkpoint_every=size)
+    store = EmbeddingStore(cache_dir, settings.model, checkpoint_every=size)
     texts = texts or paper_texts(papers)
     missing = sorted({t for t in texts.values() if cache.get(t) is None or store.get(t) is None})
     if store.parts and missing:
         log.info("Keyphrases: resuming an interrupted build, %d texts still to embed", len(missing))
-    size = settings.checkpoint_texts
-    for start in range(0, len(missing), size):
-        part = missing[start:start + size]
+    for part in slices(missing, size):
         phrases, vectors = extract_with_engine(part, settings)
         for text, ranked, vector in zip(part, phrases, vectors, strict=True):
             cache.put(text, ranked)
             store.put(text, vector)
-        if start + size < len(missing):
-            cache.checkpoint()
-            store.checkpoint()
     if missing or cache.parts or store.parts:
         cache.save()
         store.save()
@@ -103,14 +103,19 @@ class PhraseEmbedder:
 
     def __init__(self, settings: KeyphraseSettings, cache_dir: Path, kind: str = "phrases") -> None:
         self.settings = settings
-        self.store = EmbeddingStore(cache_dir, settings.model, kind=kind)
+        self.kind = kind
+        self.store = EmbeddingStore(cache_dir, settings.model, kind=kind,
+                                    checkpoint_every=settings.checkpoint_texts)
 
     def __call__(self, phrases: Sequence[str]) -> np.ndarray:
         missing = sorted({p for p in phrases if self.store.get(p) is None})
-        if missing:
-            vectors = encoder_for(self.settings).encode(missing, progress=len(missing) >= 2000)
-            for phrase, vector in zip(missing, vectors, strict=True):
-                self.store.put(phrase, vector)
+        with tqdm(total=len(missing), desc=f"Embedding {self.kind}", unit="text",
+                  disable=len(missing) < PROGRESS_FROM) as bar:
+            for part in slices(missing, self.settings.checkpoint_texts):
+                for phrase, vector in zip(part, encoder_for(self.settings).encode(part), strict=True):
+                    self.store.put(phrase, vector)
+                bar.update(len(part))
+        if missing or self.store.parts:
             self.store.save()
         if not phrases:
             return np.zeros((0, 0), dtype=np.float32)

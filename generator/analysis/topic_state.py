@@ -8,14 +8,18 @@ the digest is retired; a rebuild retires the topics it does not find again. A re
 stays, as a redirect to its successor, the topic that holds most of its papers.
 
 Centroids are not stored: they follow from the members and the cached document embeddings.
+
+The state is published with the site too (``digest-topics.json`` at its root), so that it outlives the
+project's state file: a build that finds no state file (a CI cache evicted, a fresh machine) reads the
+copy in the previous site, or one fetched from the published site, and every topic keeps its address.
+A digest built into another folder than the project's site keeps its topics in its own site only, apart
+from the project's.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,12 +42,15 @@ from generator.analysis.topics import (
     relate,
 )
 from generator.config import TopicSettings
+from generator.disk import replaced
 from generator.records import Paper, RetiredTopic, Topic
 
 log = get_plugin_logger("digest")
 
 STATE_VERSION = 1
 """Bump when the meaning of a kept topic changes; a state of another version is rebuilt."""
+PUBLISHED_STATE = "digest-topics.json"
+"""The kept topics' path in the site."""
 
 
 @dataclass
@@ -54,10 +61,30 @@ class TopicState:
     retired: list[RetiredTopic] = field(default_factory=list)
 
 
-def load_state(path: Path) -> TopicState | None:
+@dataclass(frozen=True)
+class StateFiles:
+    """Where a digest's kept topics are read from and written to."""
+
+    kept: Path | None
+    """The project's state file (``topics.state_file``); None for a digest built into another folder,
+    whose topics are kept in its site alone."""
+    published: Path | None = None
+    """The copy in the site the build replaces, read when ``kept`` is missing or None."""
+
+
+def load_state(files: StateFiles) -> TopicState | None:
     """The kept topics, or None when there are none (first build) or the file cannot be used."""
-    if not path.exists():
-        return None
+    if files.kept is not None and files.kept.exists():
+        return _read_state(files.kept)
+    if files.published is not None and files.published.exists():
+        if files.kept is not None:
+            log.info("No topic state at %s: the topics are kept from the published copy, %s",
+                     files.kept, files.published)
+        return _read_state(files.published)
+    return None
+
+
+def _read_state(path: Path) -> TopicState | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         if raw.get("version") != STATE_VERSION:
@@ -70,14 +97,20 @@ def load_state(path: Path) -> TopicState | None:
         return None
 
 
-def save_state(path: Path, state: TopicState) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def save_state(files: StateFiles, state: TopicState) -> None:
+    """Into the project's state file, unless it holds that state already."""
+    text = state_json(state)
+    if files.kept is None or (files.kept.exists() and files.kept.read_text(encoding="utf-8") == text):
+        return
+    with replaced(files.kept, "w") as tmp:
+        tmp.write(text)
+
+
+def state_json(state: TopicState) -> str:
+    """The state as its file holds it, and as the site publishes it."""
     payload = {"version": STATE_VERSION, "topics": [asdict(t) for t in state.topics],
                "papers": state.papers, "retired": [asdict(r) for r in state.retired]}
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                     suffix=".tmp") as tmp:
-        json.dump(payload, tmp, ensure_ascii=False, sort_keys=True)
-    os.replace(tmp.name, path)
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
 
 
 def update_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],

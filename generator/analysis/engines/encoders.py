@@ -26,6 +26,7 @@ from keybert.backend import BaseEmbedder
 from tqdm.auto import tqdm
 
 from generator.config import BUNDLED_MODEL, KeyphraseSettings
+from generator.disk import NO_ROOM
 
 
 class Encoder(BaseEmbedder):
@@ -187,6 +188,8 @@ def _exported(model_dir: Path) -> bytes:
         target = Path(folder) / "model.onnx"
         done = subprocess.run([sys.executable, "-m", "generator.analysis.engines.onnx_export", str(model_dir),
                                str(target)], capture_output=True, text=True, check=False)
+        if done.returncode in NO_ROOM:
+            raise OSError(done.returncode, os.strerror(done.returncode), str(target))
         if done.returncode != 0:
             raise RuntimeError(f"exporting {model_dir} to ONNX failed (keyphrases.runtime: torch avoids "
                                f"it):\n{done.stderr[-2000:]}")

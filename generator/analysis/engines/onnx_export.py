@@ -13,6 +13,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from generator.disk import NO_ROOM
+
 
 def export(model_dir: Path, target: Path) -> None:
     import torch
@@ -51,4 +53,9 @@ def _fuse(target: Path, config) -> None:
 
 
 if __name__ == "__main__":
-    export(Path(sys.argv[1]), Path(sys.argv[2]))
+    try:
+        export(Path(sys.argv[1]), Path(sys.argv[2]))
+    except OSError as err:
+        if err.errno not in NO_ROOM:
+            raise
+        sys.exit(err.errno)  # the parent names the path: no room is the reader's to fix, not a bug
