@@ -47,7 +47,7 @@ def extract_on_ray(texts: list[str], settings: KeyphraseSettings) -> tuple[list[
         RankBatch,
         fn_constructor_kwargs={"settings": settings},
         batch_size=SLICE_TEXTS,
-        concurrency=settings.ray_actors,
+        compute=ray.data.ActorPoolStrategy(size=settings.ray_actors),
         num_gpus=settings.ray_gpus_per_actor,
     )
     rows = sorted(ranked.take_all(), key=lambda row: row["index"])
