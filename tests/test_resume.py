@@ -72,17 +72,18 @@ def test_a_build_killed_mid_extraction_resumes_and_builds_the_same_site(tmp_path
     assert [name for name in first if first[name] != second[name]] == []
 
 
-def test_a_build_killed_while_embedding_topic_phrases_keeps_them_too(tmp_path, caplog):
+def test_a_build_killed_while_embedding_the_words_of_the_query_encoder_keeps_them_too(tmp_path, caplog):
+    """The words the search's query encoder is fitted on: thousands of short texts after the keyphrases."""
     config_file = _project(tmp_path)
     cache, out = tmp_path / "cache", tmp_path / "site"
-    phrases = EmbeddingStore(cache, KeyphraseSettings().model, kind="phrases").path
-    _kill_once_a_slice_is_saved(config_file, out, cache, "phrases")
+    words = EmbeddingStore(cache, KeyphraseSettings().model, kind="words").path
+    _kill_once_a_slice_is_saved(config_file, out, cache, "words")
     assert (cache / "keyphrases.json").exists(), "the keyphrase stage had finished and saved its caches"
-    saved = len(EmbeddingStore(cache, KeyphraseSettings().model, kind="phrases").vectors)
-    assert saved >= SLICE and not phrases.exists()
+    saved = len(EmbeddingStore(cache, KeyphraseSettings().model, kind="words").vectors)
+    assert saved >= SLICE and not words.exists()
 
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.digest"):
         build_site(config_file, out=out)
     assert "Keyphrases: 60 from the cache, 0 extracted" in caplog.text
-    assert list(cache.glob("*.part-*")) == [] and phrases.exists()
-    assert len(EmbeddingStore(cache, KeyphraseSettings().model, kind="phrases").vectors) > saved
+    assert list(cache.glob("*.part-*")) == [] and words.exists()
+    assert len(EmbeddingStore(cache, KeyphraseSettings().model, kind="words").vectors) > saved
