@@ -354,3 +354,30 @@ def test_a_cache_writes_a_part_every_checkpoint_every_new_entries(tmp_path):
     survived = TextCache(tmp_path, "v1", name="summaries.json")
     assert sorted(survived.entries.values()) == [["one"], ["two"]], "what a killed build had put by then"
     assert EmbeddingStore(tmp_path, "model", kind="phrases").get("two").tolist() == [1] * 4
+
+
+@pytest.mark.slow
+def test_candidates_carried_between_calls_are_not_embedded_again_and_change_nothing(monkeypatch):
+    extractor = KeyphraseExtractor(KeyphraseSettings(top_n=4))
+    calls = ([SPEECH, DIFFUSION], [VIDEO, DIFFUSION])
+    alone = [extractor.extract_with_embeddings(texts, progress=False) for texts in calls]
+    encoder = encoder_for(extractor.settings)
+    embedded: list[str] = []
+    encode = encoder.encode
+
+    def counted(items: list[str], progress: bool = False) -> np.ndarray:
+        embedded.extend(items)
+        return encode(items)
+
+    monkeypatch.setattr(encoder, "encode", counted)
+    carried: dict[str, np.ndarray] = {}
+    first = extractor.extract_with_embeddings(calls[0], progress=False, carried=carried)
+    assert carried, "the last slice's candidates are left for the next call"
+    embedded.clear()
+    second = extractor.extract_with_embeddings(calls[1], progress=False, carried=carried)
+    for (phrases, vectors), (again, again_vectors) in zip(alone, [first, second], strict=True):
+        assert phrases == again and np.array_equal(vectors, again_vectors)
+    diffusion = set(extractor.prepare(calls[1])[1][1])
+    assert diffusion and not diffusion & set(embedded), "the candidates the first call embedded are reused"
+    last = {phrase for phrases in extractor.prepare(calls[1])[1] for phrase in phrases}
+    assert set(carried) <= last, "only the last call's candidates stay"

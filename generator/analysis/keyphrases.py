@@ -82,8 +82,9 @@ def extract_keyphrases(papers: list[Paper], settings: KeyphraseSettings, cache_d
     missing = sorted({t for t in texts.values() if cache.get(t) is None or store.get(t) is None})
     if store.parts and missing:
         log.info("Keyphrases: resuming an interrupted build, %d texts still to embed", len(missing))
+    carried: dict[str, np.ndarray] = {}
     for part in slices(missing, size):
-        phrases, vectors = extract_with_engine(part, settings)
+        phrases, vectors = extract_with_engine(part, settings, carried)
         for text, ranked, vector in zip(part, phrases, vectors, strict=True):
             cache.put(text, ranked)
             store.put(text, vector)

@@ -55,14 +55,20 @@ class KeyphraseExtractor:
     def extract(self, texts: Sequence[str], progress: bool = True) -> list[list[str]]:
         return self.extract_with_embeddings(texts, progress)[0]
 
-    def extract_with_embeddings(self, texts: Sequence[str], progress: bool = True
+    def extract_with_embeddings(self, texts: Sequence[str], progress: bool = True,
+                                carried: dict[str, np.ndarray] | None = None
                                 ) -> tuple[list[list[str]], np.ndarray]:
         """Keyphrases of each text, and each text's document embedding (unit length).
 
         Texts are ranked in slices of ``SLICE_TEXTS``, so memory is bounded by a slice, not by the corpus.
         Candidate spellings are chosen over all texts first, and a phrase's embedding is kept from its
         first slice to its last, so slicing changes neither the result nor the embedding work.
-        """
+
+        ``carried`` holds candidate embeddings from the previous call (a build embeds its new papers in
+        checkpoint slices, one call each): those this call's texts use are not embedded again, and it
+        leaves the candidates of its last slice there for the next call. A phrase's embedding does not
+        depend on the batch it was embedded in (measured: bit for bit on ONNX Runtime), so the results
+        are the same either way."""
         if not texts:
             return [], np.zeros((0, 0), dtype=np.float32)
         texts, candidates = self.prepare(texts)
@@ -74,8 +80,11 @@ class KeyphraseExtractor:
                  self.device)
         expiring: dict[int, list[str]] = {}
         for phrase, n in last_slice.items():
-            expiring.setdefault(n, []).append(phrase)
-        kept: dict[str, np.ndarray] = {}
+            if carried is None or n < len(starts) - 1:
+                expiring.setdefault(n, []).append(phrase)
+        kept: dict[str, np.ndarray] = {} if carried is None else carried
+        for phrase in [p for p in kept if p not in last_slice]:
+            del kept[phrase]
         ranked: list[list[str]] = []
         documents: list[np.ndarray] = []
         with tqdm(total=len(texts), unit="paper", desc="Keyphrases", disable=not progress) as bar:
