@@ -161,7 +161,7 @@ def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | N
                rebuild_topics: bool = False) -> Path:
     """Build the site into ``out`` (or the configured site_dir) atomically; returns the site folder.
     ``rebuild_topics`` clusters the topics anew instead of growing the kept ones. A site built elsewhere
-    than the project's site_dir keeps its topics in itself, apart from the project's."""
+    than the project's site_dir from other dumps keeps its topics in itself, apart from the project's."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config as load_mkdocs_config
 
@@ -177,7 +177,7 @@ def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | N
         plugin = config.plugins["digest"]
         plugin.dumps_override = _absolute(dumps)
         plugin.rebuild_topics = rebuild_topics
-        plugin.site_folder, plugin.own_site = out, out == own
+        plugin.site_folder, plugin.projects_digest = out, dumps is None or out == own
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

@@ -57,9 +57,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     """Set by ``digest topics --rebuild``: cluster the topics anew instead of growing the kept ones."""
     site_folder: Path | None = None
     """Set by ``digest build``: the folder the site replaces (MkDocs' ``site_dir`` is a staging folder)."""
-    own_site = True
-    """Set by ``digest build --out``: False when the site goes elsewhere than the project's ``site_dir``,
-    so its topics are kept in that site, apart from the project's."""
+    projects_digest = True
+    """Set by ``digest build``: False for other dumps (``--dumps``) built elsewhere than the project's
+    ``site_dir`` (``--out``), an experiment whose topics are kept in its own site, apart from the project's."""
 
     def __init__(self) -> None:
         self.digest_config: DigestConfig | None = None
@@ -90,7 +90,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.digest_config = digest_config
         self.root = root
         published = (self.site_folder or Path(config.site_dir)) / PUBLISHED_STATE
-        self.state_files = StateFiles(digest_config.topics.state_file if self.own_site else None, published)
+        kept = digest_config.topics.state_file if self.projects_digest else None
+        self.state_files = StateFiles(kept, published)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
