@@ -168,6 +168,7 @@ def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | N
     config_file = config_file.resolve()
     own = Path(load_mkdocs_config(str(config_file)).site_dir).resolve()
     out = own if out is None else out.resolve()
+    _restore_interrupted_swap(out)
     _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_staging(out)
@@ -223,8 +224,8 @@ def _running(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # another user's process: running
+        pass
     return True
 
 
@@ -264,8 +265,20 @@ def _replace_with(old: Path, new: Path) -> None:
         shutil.copystat(old, new)  # a file system without hard links: same bytes, and the old time
 
 
+def _previous(out: Path) -> Path:
+    return out.with_name(f".{out.name}.previous")
+
+
+def _restore_interrupted_swap(out: Path) -> None:
+    """A build killed between the two renames of ``_swap_in`` leaves the previous site beside ``out``
+    and no ``out``: it goes back in place."""
+    if not out.exists() and (_previous(out) / "index.html").exists():
+        logging.getLogger("digest").info("Putting back the previous site, moved aside by a stopped build")
+        os.replace(_previous(out), out)
+
+
 def _swap_in(staging: Path, out: Path) -> None:
-    previous = out.with_name(f".{out.name}.previous")
+    previous = _previous(out)
     shutil.rmtree(previous, ignore_errors=True)
     if out.exists():
         os.replace(out, previous)

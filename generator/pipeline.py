@@ -114,8 +114,9 @@ def _build_digest(config: DigestConfig, timings: dict[str, float], rebuild_topic
         state, keep = update_topics(papers, config.topics, embeddings, texts, embed_phrases,
                                     phrase_keys.through(text_phrase_keys), load_state(state_files),
                                     rebuild=rebuild_topics)
+        kept_topics = state_json(state)
         if keep:
-            save_state(state_files, state)
+            save_state(state_files, kept_topics)
         if phrase_keys.changed:
             phrase_keys.save()
         areas = group_into_areas(state.topics, embeddings, config.topics.areas_from)
@@ -127,7 +128,7 @@ def _build_digest(config: DigestConfig, timings: dict[str, float], rebuild_topic
     log.info("%d topics; %d of %d papers in none", len(topics), unplaced, len(papers))
     return Digest(papers, topics, dump_count=len(report.files), embeddings=embeddings, report=report,
                   retired_topics=state.retired, areas=areas, watchlists=watchlists, query_encoder=encoder,
-                  topic_state=state_json(state))
+                  topic_state=kept_topics)
 
 
 def _query_encoder(papers: list[Paper], embeddings: dict[str, np.ndarray], config: DigestConfig

@@ -154,3 +154,15 @@ def test_a_build_that_cannot_write_stops_with_one_line_and_leaves_site_and_cache
     assert len(errors) == 1 and f"Cannot write {site}/" in errors[0], errors
     assert _snapshot(site) == site_before and _snapshot(cache).keys() == cache_before.keys()
     assert not list(site.parent.glob(".site.building-*"))
+
+
+def test_a_build_killed_between_the_two_renames_gets_the_previous_site_back(tmp_path, caplog):
+    config_file = make_project(tmp_path / "project", tmp_path / "cache", dumps=[str(EXAMPLE_DUMPS)])
+    site = build_site(config_file)
+    before = _snapshot(site)
+    site.rename(site.with_name(".site.previous"))  # what _swap_in leaves when killed after its first rename
+    with caplog.at_level(logging.INFO, logger="digest"):
+        build_site(config_file)
+    assert "Putting back the previous site" in caplog.text
+    assert f"0 of {len(before)} files changed" in caplog.text, "the previous site's files were there to keep"
+    assert _snapshot(site) == before and not site.with_name(".site.previous").exists()

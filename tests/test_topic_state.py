@@ -126,7 +126,7 @@ def test_the_state_file_round_trips_and_a_damaged_one_is_rebuilt(tmp_path, caplo
     state, _ = _grow(papers, embeddings, None)
     state.retired.append(RetiredTopic("asr", "ASR", "speech-recognition"))
     path = tmp_path / "topics.json"
-    save_state(StateFiles(path), state)
+    save_state(StateFiles(path), state_json(state))
     assert load_state(StateFiles(path)) == state
     assert path.read_text(encoding="utf-8") == state_json(state), "the file is what the site publishes"
     path.write_text("{not json")
@@ -146,5 +146,5 @@ def test_the_published_copy_stands_in_for_a_missing_state_file(tmp_path, caplog)
         assert load_state(StateFiles(kept, published)) == state
     assert f"No topic state at {kept}: the topics are kept from the published copy" in caplog.text
     assert load_state(StateFiles(None, published)) == state, "a digest of another folder: its site alone"
-    save_state(StateFiles(None, published), TopicState())
+    save_state(StateFiles(None, published), state_json(TopicState()))
     assert not kept.exists() and published.read_text(encoding="utf-8") == state_json(state)

@@ -8,6 +8,7 @@ half-way keeps every finished part. ``save`` writes the whole cache and removes 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -63,10 +64,12 @@ def _holder(lock: IO[str]) -> str:
 
 
 def _note(lock: IO[str], text: str) -> None:
-    lock.seek(0)
-    lock.truncate()
-    lock.write(text)
-    lock.flush()
+    """Who holds the lock, for a build that waits; on a full disk the note is left out, not the build."""
+    with contextlib.suppress(OSError):
+        lock.seek(0)
+        lock.truncate()
+        lock.write(text)
+        lock.flush()
 
 
 def slices(items: list[str], size: int) -> Iterator[list[str]]:

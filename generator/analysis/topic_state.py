@@ -66,8 +66,8 @@ class StateFiles:
     """Where a digest's kept topics are read from and written to."""
 
     kept: Path | None
-    """The project's state file (``topics.state_file``); None for a digest built into another folder,
-    whose topics are kept in its site alone."""
+    """The project's state file (``topics.state_file``); None for other dumps built into another folder
+    (an experiment), whose topics are kept in its site alone."""
     published: Path | None = None
     """The copy in the site the build replaces, read when ``kept`` is missing or None."""
 
@@ -97,9 +97,8 @@ def _read_state(path: Path) -> TopicState | None:
         return None
 
 
-def save_state(files: StateFiles, state: TopicState) -> None:
-    """Into the project's state file, unless it holds that state already."""
-    text = state_json(state)
+def save_state(files: StateFiles, text: str) -> None:
+    """The state as ``state_json`` writes it, into the project's state file unless it holds it already."""
     if files.kept is None or (files.kept.exists() and files.kept.read_text(encoding="utf-8") == text):
         return
     with replaced(files.kept, "w") as tmp:
