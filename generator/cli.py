@@ -20,12 +20,11 @@ from pathlib import Path
 import yaml
 from mkdocs.exceptions import Abort
 
-from generator.config import ConfigError, load_config
+from generator.config import ConfigError, DigestConfig, load_config
 from generator.disk import NO_ROOM
 from generator.project import DIGEST_FILE, ProjectError, new_project, skeleton_folder
 
 DEFAULT_MKDOCS_CONFIG = Path("mkdocs.yml")
-DEFAULT_CACHE = Path(".cache/digest")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,9 +118,10 @@ def _run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_default_site(dumps: list[Path], out: Path, cache_dir: Path = DEFAULT_CACHE) -> Path:
+def build_default_site(dumps: list[Path], out: Path, cache_dir: Path | None = None) -> Path:
     """Build ``dumps`` into ``out`` with the packaged defaults: the repository's own site, settings and
-    theme, from a temporary project; the keyphrase cache stays in ``cache_dir``."""
+    theme, from a temporary project; the caches stay in ``cache_dir`` (by default the configuration's)."""
+    cache_dir = DigestConfig().cache_dir if cache_dir is None else cache_dir
     defaults = yaml.safe_load((skeleton_folder() / DIGEST_FILE).read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="digest-project-") as folder:
         config_file = new_project(Path(folder), {**defaults, "cache_dir": str(cache_dir.resolve())})
@@ -131,10 +131,8 @@ def build_default_site(dumps: list[Path], out: Path, cache_dir: Path = DEFAULT_C
 def _run_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
-    from generator.plugin import DigestPlugin
-
-    DigestPlugin.dumps_override = _absolute(args.dumps)
-    serve(str(args.config_file), dev_addr=args.dev_addr, build_type="dirty" if args.dirtyreload else None)
+    serve(str(args.config_file), dev_addr=args.dev_addr, build_type="dirty" if args.dirtyreload else None,
+          plugins=_with_digest_options(args.config_file, dumps=_absolute(args.dumps)))
     return 0
 
 
@@ -174,11 +172,9 @@ def build_site(config_file: Path, dumps: list[Path] | None = None, out: Path | N
     _remove_abandoned_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(out)}{os.getpid()}-", dir=out.parent))
     try:
-        config = load_mkdocs_config(str(config_file), site_dir=str(staging))
-        plugin = config.plugins["digest"]
-        plugin.dumps_override = _absolute(dumps)
-        plugin.rebuild_topics = rebuild_topics
-        plugin.site_folder, plugin.projects_digest = out, dumps is None or out == own
+        plugins = _with_digest_options(config_file, dumps=_absolute(dumps), rebuild_topics=rebuild_topics,
+                                       site_folder=out, keep_topics_apart=dumps is not None and out != own)
+        config = load_mkdocs_config(str(config_file), site_dir=str(staging), plugins=plugins)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -227,6 +223,37 @@ def _running(pid: int) -> bool:
     except PermissionError:  # another user's process: running
         pass
     return True
+
+
+def _with_digest_options(config_file: Path, **options: object) -> dict[str, dict]:
+    """mkdocs.yml's plugins, the digest's with ``options`` added (those not None; paths as text), for MkDocs
+    to validate as it validates the file's own. As a mapping: MkDocs empties a list's entries as it reads
+    them, and ``serve`` reads the same value again on each rebuild."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with config_file.open(encoding="utf-8") as file:
+        plugins = yaml_load(file).get("plugins") or []
+    if not isinstance(plugins, dict):
+        plugins = dict(_plugin_entry(config_file, entry) for entry in plugins)
+    if "digest" not in plugins:
+        raise ConfigError(f"{config_file}: plugins has no 'digest' entry, through which the digest builds")
+    given = {name: _as_yaml(value) for name, value in options.items() if value is not None}
+    return {**plugins, "digest": {**(plugins["digest"] or {}), **given}}
+
+
+def _plugin_entry(config_file: Path, entry: object) -> tuple[str, object]:
+    if isinstance(entry, str):
+        return entry, {}
+    if isinstance(entry, dict) and len(entry) == 1:
+        return next(iter(entry.items()))
+    raise ConfigError(f"{config_file}: plugins: {entry!r} is neither a plugin's name "
+                      "nor one name and its options")
+
+
+def _as_yaml(value: object) -> object:
+    if isinstance(value, list):
+        return [_as_yaml(item) for item in value]
+    return str(value) if isinstance(value, Path) else value
 
 
 def _absolute(paths: list[Path] | None) -> list[Path] | None:

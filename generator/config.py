@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from generator.slugs import slug
@@ -325,17 +324,15 @@ def _validated(settings: type, raw: object) -> dict[str, Any]:
     unknown = sorted(set(raw) - set(fields))
     if unknown:
         raise _KeyedError("", f"has an unknown key '{unknown[0]}' (expected one of: {', '.join(fields)})")
-    schema = type(settings.__name__, (base.Config,), {})
-    schema._schema = tuple((name, fields[name].metadata["option"]) for name in raw)
-    schema._schema_keys = frozenset(raw)
-    config = schema()
-    config.load_dict(raw)
-    failed, _ = config.validate()
-    if failed:
-        key, error = failed[0]
-        inner = _join(error.key) if isinstance(error, _KeyedError) else ""
-        raise _KeyedError(f"{key}{inner}", error.message if isinstance(error, _KeyedError) else str(error))
-    return {name: config[name] for name in raw}
+    values = {}
+    for name, value in raw.items():
+        try:
+            values[name] = fields[name].metadata["option"].validate(value)
+        except _KeyedError as error:
+            raise _KeyedError(f"{name}{_join(error.key)}", error.message) from None
+        except c.ValidationError as error:
+            raise _KeyedError(name, str(error)) from None
+    return values
 
 
 def _join(key: str) -> str:

@@ -1,6 +1,6 @@
 """The whole flow: dumps → parse → papers (deduplicated) → keyphrases (and related papers, one-sentence
-summaries, code links) → topics (and areas) & watchlists & dates → pages, feeds, exports and the search
-index.
+summaries, code links) → topics (and areas) & watchlists & dates (``build_digest``) → pages, feeds,
+exports and the search index (``publish``, every generated file at once).
 
 Each stage is a plain function in its own module; this one only runs them in order and reports.
 """
@@ -27,7 +27,14 @@ from generator.analysis.query_encoder import (
 )
 from generator.analysis.related import load_neighbours, nearest_papers, save_neighbours
 from generator.analysis.summaries import SUMMARY_VERSION, summarize
-from generator.analysis.topic_state import StateFiles, load_state, save_state, state_json, update_topics
+from generator.analysis.topic_state import (
+    PUBLISHED_STATE,
+    StateFiles,
+    load_state,
+    save_state,
+    state_json,
+    update_topics,
+)
 from generator.analysis.topics import TEXT_KEYS_VERSION, text_phrase_keys
 from generator.analysis.watchlists import match_watchlists
 from generator.config import DigestConfig
@@ -35,11 +42,12 @@ from generator.ingest.dates import date_entries
 from generator.ingest.papers import merge_entries
 from generator.ingest.parse import read_dumps
 from generator.ingest.quality import quality_report
+from generator.publish.export import PAPERS_JSON, papers_json_gz
 from generator.publish.feeds import feed_files
 from generator.publish.pages import render_pages
 from generator.publish.redirects import redirect_files
 from generator.publish.search import lunr_js, search_files
-from generator.publish.urls import PATHS, page_url
+from generator.publish.urls import DEFAULT_LINKS, PATHS, Links
 from generator.records import Digest, Paper, QualityReport
 
 log = get_plugin_logger("digest")
@@ -144,27 +152,21 @@ def _query_encoder(papers: list[Paper], embeddings: dict[str, np.ndarray], confi
     return encoder
 
 
-def build_pages(digest: Digest, config: DigestConfig, root: Path | None = None, use_directory_urls: bool = True,
-                timings: dict[str, float] | None = None) -> dict[str, str]:
+def publish(digest: Digest, config: DigestConfig, root: Path, links: Links = DEFAULT_LINKS,
+            timings: dict[str, float] | None = None) -> dict[str, str | bytes]:
+    """Every file the digest adds to the site, by path under the docs folder: its pages (``root``: the
+    project, to show dump paths from), the papers' export, the feeds and redirects, the search files and
+    the kept topics' published copy. The plugin adds what needs the theme (icons, the frame's settings)."""
     timings = {} if timings is None else timings
     with _stage("render", timings):
-        return render_pages(digest, config, root, use_directory_urls)
-
-
-def build_feeds(digest: Digest, config: DigestConfig, site_url: str | None, use_directory_urls: bool = True,
-                timings: dict[str, float] | None = None) -> dict[str, str]:
-    """Atom and JSON feeds (the site's, each topic's and watchlist's), and the redirects of retired topics."""
-    timings = {} if timings is None else timings
+        files: dict[str, str | bytes] = {**render_pages(digest, config, root, links)}
+    files[PAPERS_JSON] = papers_json_gz(digest, root, links)
     with _stage("feeds", timings):
-        return {**feed_files(digest, config.title, config.feed_papers, config.list_feed_papers, site_url,
-                             use_directory_urls),
-                **redirect_files(digest, site_url, use_directory_urls)}
-
-
-def build_search(digest: Digest, use_directory_urls: bool = True, timings: dict[str, float] | None = None
-                 ) -> dict[str, str | bytes]:
-    """The search index files, and lunr.js from the installed MkDocs, by path under the site root."""
-    timings = {} if timings is None else timings
+        files.update(feed_files(digest, config.title, config.feed_papers, config.list_feed_papers, links))
+        files.update(redirect_files(digest, links))
     with _stage("search", timings):
-        paper_urls = [page_url(PATHS.paper(paper.id), use_directory_urls) for paper in digest.papers]
-        return {**search_files(digest, paper_urls), "assets/javascripts/lunr.js": lunr_js()}
+        paper_urls = [links.url(PATHS.paper(paper.id)) for paper in digest.papers]
+        files.update(search_files(digest, paper_urls))
+        files["assets/javascripts/lunr.js"] = lunr_js()
+    files[PUBLISHED_STATE] = digest.topic_state
+    return files

@@ -23,17 +23,16 @@ from mkdocs.structure.pages import Page
 from generator.analysis.engines.encoders import release_encoders
 from generator.analysis.topic_state import PUBLISHED_STATE, StateFiles
 from generator.config import ConfigError, DigestConfig, load_config
-from generator.pipeline import build_digest, build_feeds, build_pages, build_search
+from generator.pipeline import build_digest, publish
+from generator.project import DIGEST_FILE
 from generator.publish.compact import compact_html
-from generator.publish.export import PAPERS_JSON, papers_json_gz
 from generator.publish.frame import FRAME_JS, frame_settings, tab_links
 from generator.publish.icons import ICONS_CSS, icon_names, icons_css
 from generator.publish.pages import PATHS, TEMPLATES_DIR
+from generator.publish.urls import Links
 from generator.records import Digest, QualityReport
 
 log = get_plugin_logger("digest")
-IN_NAV = frozenset({PATHS.home, PATHS.reading_list, PATHS.for_you, PATHS.topics, PATHS.dates, PATHS.weeks,
-                    PATHS.watchlists, PATHS.trending, PATHS.organizations, PATHS.search, PATHS.quality})
 
 
 class GeneratedFile(File):
@@ -47,20 +46,23 @@ class GeneratedFile(File):
 
 
 class DigestPluginConfig(Config):
-    config = c.Type(str, default="site_config/digest.yml")
+    """The plugin's options in mkdocs.yml; the command line (``generator/cli.py``) sets the last four for
+    the one build it runs."""
+
+    config = c.Type(str, default=str(DIGEST_FILE))
+    dumps = c.Optional(c.ListOfItems(c.Type(str)))
+    """Other dumps than the digest configuration's (``digest build --dumps``)."""
+    rebuild_topics = c.Type(bool, default=False)
+    """Cluster the topics anew instead of growing the kept ones (``digest topics --rebuild``), on the first
+    build only: a ``serve`` rebuild grows them again."""
+    site_folder = c.Optional(c.Type(str))
+    """The folder the site replaces, when MkDocs' ``site_dir`` is a staging folder (``digest build``)."""
+    keep_topics_apart = c.Type(bool, default=False)
+    """Other dumps built elsewhere than the project's ``site_dir``: an experiment, whose topics are kept in
+    its own site, apart from the project's."""
 
 
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
-    dumps_override: list[Path] | None = None
-    """Set by ``digest build --dumps`` to build from other dumps than the configured ones."""
-    rebuild_topics = False
-    """Set by ``digest topics --rebuild``: cluster the topics anew instead of growing the kept ones."""
-    site_folder: Path | None = None
-    """Set by ``digest build``: the folder the site replaces (MkDocs' ``site_dir`` is a staging folder)."""
-    projects_digest = True
-    """Set by ``digest build``: False for other dumps (``--dumps``) built elsewhere than the project's
-    ``site_dir`` (``--out``), an experiment whose topics are kept in its own site, apart from the project's."""
-
     def __init__(self) -> None:
         self.digest_config: DigestConfig | None = None
         self.root = Path.cwd()
@@ -73,6 +75,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._bodies: dict[str, str] = {}
         self._last_content: dict[str, int] = {}
         self._tabs: list[tuple[str, str]] = []
+        self._topics_rebuilt = False
         self.serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -85,12 +88,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             digest_config = load_config(root / self.config.config, root)
         except ConfigError as err:
             raise PluginError(str(err)) from None
-        if self.dumps_override is not None:
-            digest_config = digest_config.with_dumps(self.dumps_override)
+        if self.config.dumps is not None:
+            digest_config = digest_config.with_dumps([root / dump for dump in self.config.dumps])
         self.digest_config = digest_config
         self.root = root
-        published = (self.site_folder or Path(config.site_dir)) / PUBLISHED_STATE
-        kept = digest_config.topics.state_file if self.projects_digest else None
+        published = Path(self.config.site_folder or config.site_dir) / PUBLISHED_STATE
+        kept = None if self.config.keep_topics_apart else digest_config.topics.state_file
         self.state_files = StateFiles(kept, published)
         return config
 
@@ -99,27 +102,24 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if not {"search", "material/search"} & set(config.plugins):
             _drop_material_search_assets(files)
         self.timings = {}
-        digest = build_digest(self.digest_config, self.timings, self.rebuild_topics, self.state_files)
+        rebuild = self.config.rebuild_topics and not self._topics_rebuilt
+        digest = build_digest(self.digest_config, self.timings, rebuild, self.state_files)
+        self._topics_rebuilt = self._topics_rebuilt or rebuild
         self.report = digest.report
         if not self.serving:
             release_encoders()
-        self.rebuild_topics = False
+        links = Links(config.use_directory_urls, config.site_url)
         try:
-            pages: dict[str, str | bytes] = {
-                **build_pages(digest, self.digest_config, self.root, config.use_directory_urls, self.timings)}
+            pages = publish(digest, self.digest_config, self.root, links, self.timings)
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
-        pages[PAPERS_JSON] = papers_json_gz(digest, self.root, config.use_directory_urls)
-        pages.update(build_feeds(digest, self.digest_config, config.site_url, config.use_directory_urls,
-                                 self.timings))
-        pages.update(build_search(digest, config.use_directory_urls, self.timings))
         pages[ICONS_CSS] = self._icons_css(config)
-        pages[PUBLISHED_STATE] = digest.topic_state
+        in_nav = _nav_paths(config.nav)
         for path, content in pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"{config.docs_dir}/{path} is hand-written, but the digest generates {path}; "
                                   "rename or move the hand-written page")
-            inclusion = InclusionLevel.UNDEFINED if path in IN_NAV else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if path in in_nav else InclusionLevel.NOT_IN_NAV
             file = GeneratedFile.generated(config, path, content=content, inclusion=inclusion)
             file.unchanged = self._last_content.get(path) == hash(content)
             files.append(file)
@@ -198,6 +198,16 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if self._pinned_build_date:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
             self._pinned_build_date = False
+
+
+def _nav_paths(nav: object) -> set[str]:
+    """The pages mkdocs.yml's ``nav`` names; every other generated page is left out of the navigation
+    without MkDocs' warning."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        nav = list(nav.values())
+    return set().union(*map(_nav_paths, nav)) if isinstance(nav, list) else set()
 
 
 def _where(err: jinja2.TemplateError) -> str:

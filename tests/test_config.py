@@ -11,6 +11,8 @@ import pytest
 
 from generator.config import ConfigError, DigestConfig, load_config
 
+from .conftest import make_project
+
 
 def load(tmp_path: Path, text: str) -> DigestConfig:
     path = tmp_path / "digest.yml"
@@ -97,3 +99,36 @@ def test_an_empty_or_missing_file_gives_the_defaults(tmp_path):
     topics = load(tmp_path, "").topics
     assert topics.state_file == tmp_path / ".cache" / "digest-topics.json"
     assert dataclasses.replace(topics, state_file=DigestConfig().topics.state_file) == DigestConfig().topics
+
+
+def test_command_line_choices_reach_the_plugin_as_its_options(tmp_path):
+    """`digest build` hands the plugin its choices as options of mkdocs.yml's digest entry, validated by
+    MkDocs; the other plugins keep their place."""
+    from mkdocs.config import load_config as load_mkdocs_config
+
+    from generator.cli import _with_digest_options
+
+    config_file = make_project(tmp_path, tmp_path / "cache")
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(text.replace("plugins:\n", "plugins:\n  - tags\n"), encoding="utf-8")
+    plugins = _with_digest_options(config_file, dumps=[tmp_path / "other.txt"], rebuild_topics=True,
+                                   site_folder=tmp_path / "out", keep_topics_apart=None)
+    assert list(plugins) == ["tags", "digest"]
+    config = load_mkdocs_config(str(config_file), plugins=plugins)
+    options = config.plugins["digest"].config
+    assert options.dumps == [str(tmp_path / "other.txt")]
+    assert (options.rebuild_topics, options.site_folder, options.keep_topics_apart) == (
+        True, str(tmp_path / "out"), False)
+    assert options.config == "site_config/digest.yml"
+
+
+def test_a_bad_plugin_option_is_named_by_mkdocs(tmp_path, caplog):
+    from mkdocs.config import load_config as load_mkdocs_config
+    from mkdocs.exceptions import Abort
+
+    config_file = make_project(tmp_path, tmp_path / "cache")
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        "config: site_config/digest.yml", "rebuild_topics: often"), encoding="utf-8")
+    with pytest.raises(Abort):
+        load_mkdocs_config(str(config_file))
+    assert "rebuild_topics" in caplog.text and "Expected type: <class 'bool'>" in caplog.text

@@ -19,29 +19,28 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.publish.urls import PATHS, page_url
+from generator.publish.urls import DEFAULT_LINKS, PATHS, Links
 from generator.records import Digest, Paper, display_path
 
 PAPERS_JSON = "papers.json.gz"
 
 
-def papers_json_gz(digest: Digest, root: Path, use_directory_urls: bool = True) -> bytes:
+def papers_json_gz(digest: Digest, root: Path, links: Links = DEFAULT_LINKS) -> bytes:
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0) as out:
-        for piece in _json_pieces(digest, root, use_directory_urls):
+        for piece in _json_pieces(digest, root, links):
             out.write(piece.encode("utf-8"))
     return buffer.getvalue()
 
 
-def papers_json(digest: Digest, root: Path, use_directory_urls: bool = True) -> str:
-    return "".join(_json_pieces(digest, root, use_directory_urls))
+def papers_json(digest: Digest, root: Path, links: Links = DEFAULT_LINKS) -> str:
+    return "".join(_json_pieces(digest, root, links))
 
 
-def _json_pieces(digest: Digest, root: Path, use_directory_urls: bool) -> Iterator[str]:
+def _json_pieces(digest: Digest, root: Path, links: Links) -> Iterator[str]:
     """The text of papers.json, one paper at a time: neither the whole text (240 MB at 100,000 papers) nor
     every paper's record is held at once. Joined, the pieces are what ``json.dumps`` gives of the whole."""
-    def url(src_path: str) -> str:
-        return page_url(src_path, use_directory_urls)
+    url = links.url
 
     def dumps(value: object) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -19,9 +19,7 @@ import uuid
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
-from mkdocs.utils import get_relative_url
-
-from generator.publish.urls import PATHS, page_url, published_url
+from generator.publish.urls import DEFAULT_LINKS, PATHS, Links
 from generator.records import Digest, Paper, RetiredTopic, newest_first
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -31,15 +29,15 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 EPOCH = dt.date(1970, 1, 1)
 
 
-def feed_files(digest: Digest, title: str, size: int, list_size: int, site_url: str | None,
-               use_directory_urls: bool = True) -> dict[str, str]:
+def feed_files(digest: Digest, title: str, size: int, list_size: int, links: Links = DEFAULT_LINKS
+               ) -> dict[str, str]:
     """Feeds of the newest papers, by path under the site root: the site's (Atom, JSON Feed) of ``size``,
     each topic's and watchlist's (Atom) of ``list_size``."""
     papers = {paper.id: paper for paper in digest.papers}
     labels = {topic.id: topic.label for topic in digest.topics}
 
     def link(path: str) -> Callable[[str], str]:
-        return _linker(path, site_url, use_directory_urls)
+        return _linker(path, links)
 
     name, newest, home = f"{title}: newest papers", newest_first(digest.papers)[:size], PATHS.home
     files = {
@@ -85,10 +83,10 @@ def atom_feed(title: str, papers: list[Paper], labels: dict[str, str], link: Cal
 
 
 def moved_feed(retired: RetiredTopic, successor_label: str | None, target: str, path: str,
-               updated: dt.date | None, site_url: str | None, use_directory_urls: bool = True) -> str:
+               updated: dt.date | None, links: Links = DEFAULT_LINKS) -> str:
     """The feed of a retired topic: one entry that says where the topic went, so that a subscriber
     learns it rather than seeing the feed fall silent."""
-    link = _linker(path, site_url, use_directory_urls)
+    link = _linker(path, links)
     when = _timestamp(updated or EPOCH)
     feed = ET.Element("feed", xmlns=ATOM)
     _text(feed, "title", f"{retired.label} (moved)")
@@ -130,15 +128,9 @@ def json_feed(title: str, papers: list[Paper], labels: dict[str, str], link: Cal
     return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
 
 
-def _linker(feed_path: str, site_url: str | None, use_directory_urls: bool) -> Callable[[str], str]:
-    """Links to generated pages and files: absolute under ``site_url``, else relative to the feed."""
-    def link(src_path: str) -> str:
-        target = page_url(src_path, use_directory_urls) if src_path.endswith(".md") else src_path
-        if site_url:
-            return published_url(site_url, target)
-        return get_relative_url(target or ".", feed_path)
-
-    return link
+def _linker(feed_path: str, links: Links) -> Callable[[str], str]:
+    """Links to generated pages and files: absolute under the site's address, else relative to the feed."""
+    return lambda target: links.absolute(target, feed_path)
 
 
 def _updated(paper: Paper) -> dt.date:

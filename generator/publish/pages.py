@@ -17,7 +17,6 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
-from mkdocs.utils import get_relative_url
 
 from generator.analysis.topics import topic_for, topics_by_key
 from generator.analysis.trending import (
@@ -37,7 +36,7 @@ from generator.publish.charts import papers_per_day, papers_per_month, sparkline
 from generator.publish.labels import format_day, month_label, week_label
 from generator.publish.search import SEARCH_MODULES
 from generator.publish.search import layout as search_layout
-from generator.publish.urls import PATHS, page_url
+from generator.publish.urls import DEFAULT_LINKS, PATHS, Links
 from generator.records import Area, Digest, Paper, Topic, display_path, newest_first
 
 TEMPLATES_DIR = templates_folder()
@@ -57,22 +56,21 @@ UNDATED = "undated"
 MAX_LISTED_PROBLEMS = 1000
 
 
-def render_pages(digest: Digest, config: DigestConfig, root: Path | None = None, use_directory_urls: bool = True
+def render_pages(digest: Digest, config: DigestConfig, root: Path | None = None, links: Links = DEFAULT_LINKS
                  ) -> dict[str, str]:
     """Markdown of every generated page, keyed by its path under the docs folder; dump paths are shown
     relative to ``root``."""
-    renderer = _Renderer(digest, config, root, use_directory_urls)
+    renderer = _Renderer(digest, config, root, links)
     return dict(sorted(renderer.pages()))
 
 
 class _Renderer:
-    def __init__(self, digest: Digest, config: DigestConfig, root: Path | None, use_directory_urls: bool
-                 ) -> None:
+    def __init__(self, digest: Digest, config: DigestConfig, root: Path | None, links: Links) -> None:
         self.digest = digest
         self.root = root
         self.config = config
         self.site_title = config.title
-        self.use_directory_urls = use_directory_urls
+        self.links = links
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
             autoescape=True,
@@ -234,14 +232,14 @@ class _Renderer:
         return newest_first(self.papers[i] for i in paper_ids)
 
     def _render(self, path: str, template: str, **context) -> tuple[str, str]:
-        here = page_url(path, self.use_directory_urls)
+        here = self.links.url(path)
         markdown = self.env.get_template(template).render(
             site_title=self.site_title,
             digest=self.digest,
             topics_by_id=self.topics,
             paths=PATHS,
             link=self._linker(here),
-            link_file=lambda path: get_relative_url(path, here or "."),
+            link_file=lambda path: self.links.relative(path, here),
             papers_on=self.days,
             month_label=month_label,
             month_days=lambda year, month: self.months[year, month],
@@ -276,7 +274,7 @@ class _Renderer:
 
     def _linker(self, here: str) -> Callable[[str], str]:
         def link(src_path: str) -> str:
-            return get_relative_url(page_url(src_path, self.use_directory_urls), here or ".")
+            return self.links.relative(src_path, here)
 
         return link
 

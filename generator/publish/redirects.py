@@ -5,10 +5,9 @@ says where the topic went."""
 from __future__ import annotations
 
 from markupsafe import escape
-from mkdocs.utils import get_relative_url
 
 from generator.publish.feeds import moved_feed
-from generator.publish.urls import PATHS, page_url
+from generator.publish.urls import DEFAULT_LINKS, PATHS, Links
 from generator.records import Digest, RetiredTopic
 
 _PAGE = """<!doctype html>
@@ -27,20 +26,19 @@ _PAGE = """<!doctype html>
 """
 
 
-def redirect_files(digest: Digest, site_url: str | None, use_directory_urls: bool = True) -> dict[str, str]:
+def redirect_files(digest: Digest, links: Links = DEFAULT_LINKS) -> dict[str, str]:
     """A redirect page and a final feed for each retired topic, by path under the site root."""
     labels = {topic.id: topic.label for topic in digest.topics}
     newest = max((p.latest_date for p in digest.papers if p.latest_date), default=None)
     files: dict[str, str] = {}
     for retired in digest.retired_topics:
         successor = retired.successor if retired.successor in labels else ""
-        here = page_url(PATHS.topic(retired.id), use_directory_urls)
+        here = links.url(PATHS.topic(retired.id))
         target = PATHS.topic(successor) if successor else PATHS.topics
-        href = get_relative_url(page_url(target, use_directory_urls) or ".", here)
+        href = links.relative(target, here)
         files[_file_of(here)] = _redirect_page(retired, labels.get(successor, "all topics"), href)
         feed = PATHS.beside(PATHS.topic(retired.id), ".xml")
-        files[feed] = moved_feed(retired, labels.get(successor), target, feed, newest, site_url,
-                                 use_directory_urls)
+        files[feed] = moved_feed(retired, labels.get(successor), target, feed, newest, links)
     return files
 
 

@@ -1,13 +1,16 @@
 """Where every generated file lives and the URL MkDocs gives it: the one owner of the site's URL scheme.
 
 Paths are relative to the docs folder (``topics/x.md``); URLs are relative to the site root
-(``topics/x/``), and ``published_url`` puts one at the site's published address.
+(``topics/x/``). ``Links``, made once per build from MkDocs' ``use_directory_urls`` and ``site_url``,
+answers every page's URL, the link to it from another page, and its published address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from mkdocs.utils import get_relative_url
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,43 @@ def page_url(src_path: str, use_directory_urls: bool = True) -> str:
     if stem == "index":
         return ""
     return stem.removesuffix("/index") + "/" if stem.endswith("/index") else f"{stem}/"
+
+
+@dataclass(frozen=True)
+class Links:
+    """The site's addresses, as MkDocs' configuration makes them."""
+
+    use_directory_urls: bool = True
+    site_url: str | None = None
+
+    def url(self, target: str) -> str:
+        """The URL of a page (``.md``) or file under the docs folder, relative to the site root."""
+        return page_url(target, self.use_directory_urls) if target.endswith(".md") else target
+
+    def relative(self, target: str, here: str) -> str:
+        """The link to ``target`` (a page or file) from the page or file whose URL is ``here``."""
+        return relative_url(self.url(target), here)
+
+    def from_page(self, target: str, page: str) -> str:
+        """The link to ``target`` from the page at path ``page``."""
+        return self.relative(target, self.url(page))
+
+    def absolute(self, target: str, here: str) -> str:
+        """The link to ``target`` where it must hold outside the site (a feed): at ``site_url`` when the
+        site has one, else relative to ``here``."""
+        if self.site_url:
+            return published_url(self.site_url, self.url(target))
+        return self.relative(target, here)
+
+
+DEFAULT_LINKS = Links()
+"""MkDocs' defaults: directory URLs, no published address."""
+
+
+def relative_url(url: str, here: str) -> str:
+    """``url`` as a link from the page or file at ``here`` (both relative to the site root, where the
+    home page's URL is empty)."""
+    return get_relative_url(url or ".", here or ".")
 
 
 def published_url(site_url: str, url: str) -> str:
