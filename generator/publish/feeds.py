@@ -36,20 +36,18 @@ def feed_files(digest: Digest, title: str, size: int, list_size: int, links: Lin
     papers = {paper.id: paper for paper in digest.papers}
     labels = {topic.id: topic.label for topic in digest.topics}
 
-    def link(path: str) -> Callable[[str], str]:
-        return _linker(path, links)
-
     name, newest, home = f"{title}: newest papers", newest_first(digest.papers)[:size], PATHS.home
     files = {
-        PATHS.feed: atom_feed(name, newest, labels, link(PATHS.feed), home, PATHS.feed, title),
-        PATHS.json_feed: json_feed(name, newest, labels, link(PATHS.json_feed), home, PATHS.json_feed),
+        PATHS.feed: atom_feed(name, newest, labels, _linker(PATHS.feed, links), home, PATHS.feed, title),
+        PATHS.json_feed: json_feed(name, newest, labels, _linker(PATHS.json_feed, links), home,
+                                   PATHS.json_feed),
     }
     lists = [(PATHS.topic(t.id), t.label, t.paper_ids) for t in digest.topics]
     lists += [(PATHS.watchlist(w.id), w.name, w.paper_ids) for w in digest.watchlists]
     for page, name, paper_ids in lists:
         path = PATHS.beside(page, ".xml")
         members = newest_first(papers[i] for i in paper_ids)[:list_size]
-        files[path] = atom_feed(f"{title}: {name}", members, labels, link(path), page, path, title,
+        files[path] = atom_feed(f"{title}: {name}", members, labels, _linker(path, links), page, path, title,
                                 abstracts=False)
     return files
 

@@ -9,6 +9,7 @@ rewrites links written in Markdown.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections import defaultdict
@@ -233,13 +234,14 @@ class _Renderer:
 
     def _render(self, path: str, template: str, **context) -> tuple[str, str]:
         here = self.links.url(path)
+        link = functools.partial(self.links.relative, here=here)
         markdown = self.env.get_template(template).render(
             site_title=self.site_title,
             digest=self.digest,
             topics_by_id=self.topics,
             paths=PATHS,
-            link=self._linker(here),
-            link_file=lambda path: self.links.relative(path, here),
+            link=link,
+            link_file=link,
             papers_on=self.days,
             month_label=month_label,
             month_days=lambda year, month: self.months[year, month],
@@ -271,12 +273,6 @@ class _Renderer:
 
     def _month_paper_count(self, year: int, month: int) -> int:
         return len({p.id for day in self.months[year, month] for p in self.days[day]})
-
-    def _linker(self, here: str) -> Callable[[str], str]:
-        def link(src_path: str) -> str:
-            return self.links.relative(src_path, here)
-
-        return link
 
 
 def feed_links(title: str, atom: str, json_feed: str | None = None) -> list[dict[str, str]]:

@@ -105,10 +105,6 @@ class Links:
         """The link to ``target`` (a page or file) from the page or file whose URL is ``here``."""
         return relative_url(self.url(target), here)
 
-    def from_page(self, target: str, page: str) -> str:
-        """The link to ``target`` from the page at path ``page``."""
-        return self.relative(target, self.url(page))
-
     def absolute(self, target: str, here: str) -> str:
         """The link to ``target`` where it must hold outside the site (a feed): at ``site_url`` when the
         site has one, else relative to ``here``."""
