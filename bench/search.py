@@ -397,24 +397,40 @@ def relevance(browser, base: str, engine: str, items: list[tuple[str, str]]) -> 
     return statistics.mean(reciprocal), hits / len(items)
 
 
-def main_relevance(engines: list[str]) -> None:
+@contextlib.contextmanager
+def chromium(runs: str, columns: str):
+    """Headless Chromium for one benchmark, after the machine line (with what ``runs``) and the header."""
     from playwright.sync_api import sync_playwright
 
-    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless; "
-          f"{RELEVANCE_QUERIES} known-item queries per corpus")
-    print(f"{'corpus':<8} {'search':<9} {'MRR@10':>7} {'hits@10':>8}")
+    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless, {runs}")
+    print(columns)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def served(site: Path):
+    """The address of ``site``, served on localhost while the block runs."""
+    server, base = serve(site)
+    try:
+        yield base
+    finally:
+        server.terminate()
+
+
+def main_relevance(engines: list[str]) -> None:
+    with chromium(f"{RELEVANCE_QUERIES} known-item queries per corpus",
+                  f"{'corpus':<8} {'search':<9} {'MRR@10':>7} {'hits@10':>8}") as browser:
         for count, name in ((605, "seeds"), (INSPEC_COUNT, "Inspec")):
             items = known_items(build(count, "digest"), count)
             for engine in engines:
-                server, base = serve(build(count, engine))
-                try:
+                with served(build(count, engine)) as base:
                     mrr, hits = relevance(browser, base, engine, items)
-                finally:
-                    server.terminate()
                 print(f"{name:<8} {engine:<9} {mrr:>7.3f} {hits:>8.1%}", flush=True)
-        browser.close()
 
 
 def collection_site(folder: Path, engine: str) -> tuple[Path, dict[tuple[str, int], str]]:
@@ -461,13 +477,9 @@ def reference_rankings(collection, papers: list[dict], docs_of: dict[str, list[s
 
 
 def main_collections(folders: list[Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
-    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless; every "
-          f"judged query of each collection, typed into each search page")
-    print(f"{'collection':<12} {'search':<22} {'nDCG@10':>8} {'recall@10':>10} {'no result':>10}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium("every judged query of each collection, typed into each search page",
+                  f"{'collection':<12} {'search':<22} {'nDCG@10':>8} {'recall@10':>10} {'no result':>10}"
+                  ) as browser:
         for folder in folders:
             collection = read_collection(folder)
             site, lines_of = collection_site(folder, "digest")
@@ -476,12 +488,9 @@ def main_collections(folders: list[Path]) -> None:
             docs_at = {paper_url(p): docs_of[p["id"]] for p in papers}
             rankings = {}
             for engine in ("digest", "pagefind"):
-                server, base = serve(collection_site(folder, engine)[0])
-                try:
+                with served(collection_site(folder, engine)[0]) as base:
                     rankings[engine] = [[docs_at.get(path, []) for path in top]
                                         for top in ranked_paths(browser, base, engine, collection.queries)]
-                finally:
-                    server.terminate()
             rankings.update(reference_rankings(collection, papers, docs_of, WORK / folder.name / "cache"))
             for engine, ranked in rankings.items():
                 judged = [collection.judgments[q["id"]] for q in collection.queries]
@@ -490,7 +499,6 @@ def main_collections(folders: list[Path]) -> None:
                 empty = sum(not r for r in ranked) / len(ranked)
                 print(f"{collection.name:<12} {engine:<22} {ndcg:>8.3f} {recall:>10.3f} {empty:>10.1%}",
                       flush=True)
-        browser.close()
 
 
 def ranked_paths(browser, base: str, engine: str, queries: list[dict]) -> list[list[str]]:
@@ -509,8 +517,6 @@ def ranked_paths(browser, base: str, engine: str, queries: list[dict]) -> list[l
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
     arguments = sys.argv[1:]
     engines = list(ENGINES)
     if "--engines" in arguments:
@@ -524,24 +530,18 @@ def main() -> None:
         main_collections([Path(folder) for folder in arguments[1:]])
         return
     counts = [int(a) for a in arguments] or [605, 5000, 20000]
-    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, Chromium headless, "
-          f"gzip server on localhost")
-    print(f"{'papers':>6} {'search':<19} {'first result':>13} {'transferred':>12} {'later queries':>22}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium("gzip server on localhost",
+                  f"{'papers':>6} {'search':<19} {'first result':>13} {'transferred':>12} {'later queries':>22}"
+                  ) as browser:
         for count in counts:
             for engine in engines:
                 timed = [("keywords", FIRST_QUERY, LATER_QUERIES)]
                 if engine == "digest":
                     timed.append(("questions", FIRST_QUESTION, LATER_QUESTIONS))
-                server, base = serve(build(count, engine))
-                try:
+                with served(build(count, engine)) as base:
                     for kind, first, later in timed:
                         print_timings(count, engine if kind == "keywords" else f"{engine}, questions",
                                       *time_search(browser, base, engine, first, later))
-                finally:
-                    server.terminate()
-        browser.close()
 
 
 def time_search(browser, base: str, engine: str, first: str, later: list[str]) -> tuple[int, list[dict]]:

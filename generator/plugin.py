@@ -23,13 +23,13 @@ from mkdocs.structure.pages import Page
 from generator.analysis.engines.encoders import release_encoders
 from generator.analysis.topic_state import PUBLISHED_STATE, StateFiles
 from generator.config import ConfigError, DigestConfig, load_config
-from generator.pipeline import build_digest, publish
+from generator.pipeline import Timings, build_digest, publish
 from generator.project import DIGEST_FILE
 from generator.publish.compact import compact_html
 from generator.publish.frame import FRAME_JS, frame_settings, tab_links
 from generator.publish.icons import ICONS_CSS, icon_names, icons_css
-from generator.publish.pages import PATHS, TEMPLATES_DIR
-from generator.publish.urls import Links
+from generator.publish.templating import TEMPLATES_DIR
+from generator.publish.urls import PATHS, Links
 from generator.records import Digest, QualityReport
 
 log = get_plugin_logger("digest")
@@ -68,13 +68,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.root = Path.cwd()
         self.report: QualityReport | None = None
         """The last build's data-quality report; the digest itself is not kept while MkDocs builds."""
-        self.timings: dict[str, float] = {}
+        self.timings = Timings()
         self.state_files = StateFiles(None)
         self._pinned_build_date = False
         self._generated: set[str] = set()
         self._bodies: dict[str, str] = {}
         self._last_content: dict[str, int] = {}
         self._tabs: list[tuple[str, str]] = []
+        self.links = Links()
         self._topics_rebuilt = False
         self.serving = False
 
@@ -101,16 +102,16 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         assert self.digest_config is not None
         if not {"search", "material/search"} & set(config.plugins):
             _drop_material_search_assets(files)
-        self.timings = {}
+        self.timings = Timings()
         rebuild = self.config.rebuild_topics and not self._topics_rebuilt
         digest = build_digest(self.digest_config, self.timings, rebuild, self.state_files)
         self._topics_rebuilt = self._topics_rebuilt or rebuild
         self.report = digest.report
         if not self.serving:
             release_encoders()
-        links = Links(config.use_directory_urls, config.site_url)
+        self.links = Links(config.use_directory_urls, config.site_url)
         try:
-            pages = publish(digest, self.digest_config, self.root, links, self.timings)
+            pages = publish(digest, self.digest_config, self.root, self.links, self.timings)
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
         pages[ICONS_CSS] = self._icons_css(config)
@@ -126,7 +127,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._last_content = {path: hash(content) for path, content in pages.items()}
         self._generated = set(pages)
         self._pin_build_date(digest)
-        log.info("Stage times: %s", ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
+        log.info("Stage times: %s", self.timings)
         return files
 
     @staticmethod
@@ -148,7 +149,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             raise PluginError(f"{FRAME_JS} is missing from the theme: mkdocs.yml's theme needs custom_dir "
                               "site_config/overrides")
         try:
-            script.content_string = frame_settings(env, config, self._tabs) + script.content_string
+            settings = frame_settings(env, config, self._tabs, self.links.url_pattern(PATHS.paper))
+            script.content_string = settings + script.content_string
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
         return env
@@ -187,10 +189,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def _pin_build_date(self, digest: Digest) -> None:
         """Date the build by its newest digest day, so the same dumps build the same site (sitemap)."""
-        days = [p.latest_date for p in digest.papers if p.latest_date]
-        if not days or "SOURCE_DATE_EPOCH" in os.environ:
+        if digest.newest_day is None or "SOURCE_DATE_EPOCH" in os.environ:
             return
-        newest = dt.datetime.combine(max(days), dt.time(), tzinfo=dt.UTC)
+        newest = dt.datetime.combine(digest.newest_day, dt.time(), tzinfo=dt.UTC)
         os.environ["SOURCE_DATE_EPOCH"] = str(int(newest.timestamp()))
         self._pinned_build_date = True
 
@@ -217,8 +218,8 @@ def _where(err: jinja2.TemplateError) -> str:
 
 
 def _drop_material_search_assets(files: Files) -> None:
-    """Material copies its search worker and lunr language files (2.4 MB) into every site; without its
-    search plugin no page loads them."""
+    """Material copies its search worker and lunr language files into every site (docs/performance.md,
+    "Site size"); without its search plugin no page loads them."""
     for file in list(files):
         if file.src_uri.startswith(("assets/javascripts/lunr/", "assets/javascripts/workers/search.")):
             files.remove(file)

@@ -98,6 +98,8 @@ class Paper:
     topics: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     """Ids of the nearest papers by embedding, nearest first."""
+    closeness: list[float] = field(default_factory=list)
+    """The cosine of the paper's embedding with each related paper's (the for-you page weighs by it)."""
     untitled: bool = False
     """No dump gave a title: ``title`` is made from the abstract's first words."""
     tldr: str = ""
@@ -114,6 +116,21 @@ class Paper:
     def latest_date(self) -> dt.date | None:
         known = [d for d in self.digest_dates if d]
         return known[-1] if known else None
+
+    @property
+    def first_date(self) -> dt.date | None:
+        """The first digest day it was seen on; None when only undated dumps list it."""
+        return next(iter(self.digest_dates), None)
+
+    @property
+    def source_title(self) -> str:
+        """The title as the dump wrote it, else as shown."""
+        return self.title_raw or self.title
+
+    @property
+    def source_abstract(self) -> str:
+        """The abstract as the dump wrote it (LaTeX remnants included), else as shown."""
+        return self.abstract_raw or self.abstract
 
 
 @dataclass
@@ -198,6 +215,99 @@ class QualityReport:
                 + (f" ({reasons})" if reasons else "") + f"; {len(self.problems)} problems reported")
 
 
+Ranked = tuple[Paper, "int | None"]
+"""A paper with the most upvotes recorded in some span of days (None where no dump of them gave a count)."""
+
+
+@dataclass
+class Day:
+    """A digest day (None: the undated dumps) and its papers."""
+
+    date: dt.date | None
+    papers: list[Paper]
+    """By title."""
+    ranked: list[Ranked]
+    """Most upvoted that day first, then by title."""
+
+
+@dataclass
+class Week:
+    """An ISO week of the digest."""
+
+    year: int
+    number: int
+    days: list[Day]
+    """Its digest days, oldest first."""
+    ranked: list[Ranked]
+    """Its papers, most upvoted that week first."""
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date.fromisocalendar(self.year, self.number, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return self.first + dt.timedelta(days=6)
+
+
+@dataclass
+class Month:
+    year: int
+    month: int
+    days: list[Day]
+    """Its digest days, newest first."""
+    ranked: list[Ranked]
+    """Its papers, most upvoted that month first."""
+
+
+@dataclass
+class Calendar:
+    """The digest's days, weeks and months (``analysis/calendar.py``), newest first; undated last."""
+
+    days: list[Day] = field(default_factory=list)
+    weeks: list[Week] = field(default_factory=list)
+    months: list[Month] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Day | None:
+        """The newest digest day."""
+        return self.days[0] if self.days and self.days[0].date else None
+
+    @property
+    def undated(self) -> Day | None:
+        return self.days[-1] if self.days and self.days[-1].date is None else None
+
+    @property
+    def dated(self) -> list[Day]:
+        return [day for day in self.days if day.date]
+
+
+@dataclass
+class Trending:
+    overall: list[Paper]
+    """The most upvoted papers, by each paper's highest count."""
+    by_day: list[tuple[dt.date, list[tuple[Paper, int]]]]
+    """Newest day first: that day's most upvoted papers, with the count that day's dumps gave."""
+
+
+@dataclass
+class RisingTopic:
+    topic: Topic
+    recent_share: float
+    earlier_share: float
+    weekly: list[int]
+    """Papers per week, oldest first, over the weeks compared (``analysis/trending.py``)."""
+
+
+@dataclass
+class Organization:
+    """An organisation the dumps name, with its page's name and its papers."""
+
+    name: str
+    slug: str
+    papers: list[Paper]
+
+
 @dataclass
 class Digest:
     """Everything the pages are rendered from."""
@@ -216,13 +326,16 @@ class Digest:
     ``search.semantic`` is off or the digest has no paper."""
     topic_state: str = ""
     """The kept topics as the state file holds them (``analysis/topic_state.py``), published with the site."""
+    calendar: Calendar = field(default_factory=Calendar)
+    trending: Trending = field(default_factory=lambda: Trending([], []))
+    rising: list[RisingTopic] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    """Most papers first, then by name."""
 
-    def papers_by_date(self) -> dict[dt.date | None, list[Paper]]:
-        days: dict[dt.date | None, list[Paper]] = {}
-        for paper in self.papers:
-            for day in paper.digest_dates:
-                days.setdefault(day, []).append(paper)
-        return days
+    @property
+    def newest_day(self) -> dt.date | None:
+        """The newest digest day of any paper (None when every dump is undated)."""
+        return max((p.latest_date for p in self.papers if p.latest_date), default=None)
 
 
 def newest_first(papers: Iterable[Paper]) -> list[Paper]:

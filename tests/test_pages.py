@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 from generator.config import DigestConfig
+from generator.pipeline import dated_digest
 from generator.publish.pages import PAPERS_PER_PAGE, TOPIC_IN_FULL, render_pages
-from generator.records import Digest, Paper, Sighting, Topic
+from generator.records import Paper, Sighting, Topic
 
 
 def _paper(n: int) -> Paper:
@@ -20,8 +21,8 @@ def _paper(n: int) -> Paper:
 
 def test_a_topic_of_450_papers_has_three_pages_of_at_most_200_newest_first():
     papers = [_paper(n) for n in range(450)]
-    digest = Digest(papers, [Topic("big", "big topic", [p.id for p in papers], key="big")])
-    pages = render_pages(digest, DigestConfig(), Path("."))
+    topics = [Topic("big", "big topic", [p.id for p in papers], key="big")]
+    pages = render_pages(dated_digest(papers, topics, DigestConfig()), DigestConfig(), Path("."))
     names = ["topics/big.md", "topics/big/2.md", "topics/big/3.md"]
     assert [name for name in pages if name.startswith("topics/big")] == names
     title = re.compile(r'<li[^>]*><a href="[^"]*">(Paper \d+)<')
@@ -39,8 +40,8 @@ def test_a_topic_of_450_papers_has_three_pages_of_at_most_200_newest_first():
 
 def test_a_small_topic_is_one_page_without_a_pager():
     papers = [_paper(n) for n in range(3)]
-    pages = render_pages(Digest(papers, [Topic("big", "big topic", [p.id for p in papers], key="big")]),
-                         DigestConfig(), Path("."))
+    topics = [Topic("big", "big topic", [p.id for p in papers], key="big")]
+    pages = render_pages(dated_digest(papers, topics, DigestConfig()), DigestConfig(), Path("."))
     assert [name for name in pages if name.startswith("topics/big")] == ["topics/big.md"]
     assert "digest-pager" not in pages["topics/big.md"]
 
@@ -49,7 +50,7 @@ def test_an_organisation_of_450_papers_has_three_pages_newest_first():
     papers = [_paper(n) for n in range(450)]
     for paper in papers:
         paper.organization, paper.topics = "Acme Research", []
-    pages = render_pages(Digest(papers, []), DigestConfig(), Path("."))
+    pages = render_pages(dated_digest(papers, [], DigestConfig()), DigestConfig(), Path("."))
     names = ["organizations/acme-research.md", *(f"organizations/acme-research/{n}.md" for n in (2, 3))]
     assert [name for name in pages if name.startswith("organizations/acme")] == names
     title = re.compile(r'<li[^>]*><a href="[^"]*">(Paper \d+)<')

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 from lunr import lunr
@@ -140,7 +142,16 @@ def test_a_small_digest_has_one_title_file_and_a_large_one_many():
 
 def test_the_page_preloads_every_search_module_and_the_index_carries_bm25s_constants():
     folder = Path(__file__).resolve().parent.parent / "site_config" / "overrides" / "assets" / "javascripts"
-    assert sorted(SEARCH_MODULES) == sorted(p.name for p in (folder / "search").glob("*.js"))
+    imported, waiting = set(), ["search/main.js"]
+    while waiting:
+        module = waiting.pop()
+        imported.add(module)
+        source = (folder / module).read_text(encoding="utf-8")
+        for name in re.findall(r'^import .* from "(\.{1,2}/[^"]+)";$', source, flags=re.MULTILINE):
+            found = (Path(module).parent / name).as_posix()
+            waiting += [] if found in imported else [os.path.normpath(found)]
+    assert sorted(SEARCH_MODULES) == sorted(imported) == sorted(
+        [f"search/{p.name}" for p in (folder / "search").glob("*.js")] + ["elements.js"])
     index, _ = main_index([Paper(id="p", title="A paper", abstract="", sightings=[])], {})
     assert index["bm25"] == {"k1": LUNR_K1, "b": LUNR_B}
     assert layout(10)["abstract_scale"] == ABSTRACT_SCORE_SCALE

@@ -348,7 +348,7 @@ def test_a_broken_template_is_named_and_leaves_the_previous_site_untouched(built
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
     (templates / "paper.md.j2").write_text("{% for x in %}\n", encoding="utf-8")
-    monkeypatch.setattr("generator.publish.pages.TEMPLATES_DIR", templates)
+    monkeypatch.setattr("generator.publish.templating.TEMPLATES_DIR", templates)
     with pytest.raises(Abort):
         build_site(config_file, out=out)
     assert f"Template error: {templates / 'paper.md.j2'}:1:" in caplog.text
@@ -365,7 +365,7 @@ def test_a_stage_that_fails_or_is_interrupted_leaves_the_previous_site_untouched
     def fail(*args, **kwargs):
         raise failure
 
-    monkeypatch.setattr("generator.pipeline.update_topics", fail)
+    monkeypatch.setattr("generator.pipeline.kept_topics", fail)
     with pytest.raises(type(failure)):
         build_site(config_file, out=out)
     assert _snapshot(out) == before

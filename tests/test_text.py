@@ -6,7 +6,7 @@ import pytest
 
 from generator.ingest.papers import merge_entries
 from generator.ingest.text import Segment, display_segments, display_text, plain_text, repair_mojibake
-from generator.publish.pages import display_html
+from generator.publish.templating import display_html
 from generator.records import Entry
 
 CLEANED = {

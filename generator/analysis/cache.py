@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 import numpy as np
 from mkdocs.plugins import get_plugin_logger
@@ -31,6 +31,7 @@ log = get_plugin_logger("digest")
 
 
 LOCK_NAME = "build.lock"
+T = TypeVar("T")
 
 
 @contextmanager
@@ -82,6 +83,19 @@ def save_npz(path: Path, **arrays: object) -> None:
     """``np.savez`` into ``path``, whole or not at all."""
     with replaced(path) as tmp:
         np.savez(tmp, **arrays)
+
+
+def load_npz(path: Path, read: Callable[[Any], T], what: str, then: str = "rebuilt") -> T | None:
+    """What ``read`` makes of the arrays saved at ``path``; None where there is none, or where they cannot
+    be read (then said, naming ``what`` and how the stage makes it anew)."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return read(data)
+    except (OSError, ValueError, KeyError) as err:
+        log.warning("%s %s is unreadable (%s); it will be %s", what, path, err, then)
+        return None
 
 
 class Checkpointed:
@@ -144,6 +158,18 @@ class TextCache(Checkpointed):
         self.checkpoint_every = checkpoint_every
         self.entries: dict[str, list[str]] = self._load_with_parts()
         self.changed = bool(self.parts)
+
+    def __enter__(self) -> TextCache:
+        return self
+
+    def __exit__(self, error_type: type[BaseException] | None, *_: object) -> None:
+        """Saved whole when the stage using it finishes; what a failed stage put is kept as a part."""
+        if error_type is None:
+            if self.changed:
+                self.save()
+        else:
+            with contextlib.suppress(OSError):
+                self.checkpoint()
 
     @staticmethod
     def key(text: str) -> str:
@@ -222,9 +248,5 @@ class EmbeddingStore(Checkpointed):
         save_npz(path, keys=np.array(keys), vectors=np.vstack([self.vectors[k] for k in keys]))
 
     def _read(self, path: Path) -> dict[str, np.ndarray]:
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
-        except (OSError, ValueError, KeyError) as err:
-            log.warning("Embedding cache %s is unreadable (%s); it will be rebuilt", path, err)
-            return {}
+        return load_npz(path, lambda data: dict(zip(data["keys"].tolist(), data["vectors"], strict=True)),
+                        "Embedding cache") or {}

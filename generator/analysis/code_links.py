@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from generator.ingest.text import display_segments
+from generator.ingest.text import display_segments, sentences
+from generator.records import Paper
 
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "hf.co",
               "github.io")
@@ -20,7 +21,12 @@ INTRODUCED_AS_CODE = re.compile(
     r"|web page|webpage|demo)\b", re.IGNORECASE)
 CONTEXT_CHARS = 120
 """How far before an address its introduction is looked for (within its sentence)."""
-_SENTENCE_END = re.compile(r"[.!?]\s")
+
+
+def add_code_links(papers: list[Paper]) -> None:
+    """Sets each paper's ``code``: the code and project addresses its abstract gives."""
+    for paper in papers:
+        paper.code = code_links(paper.source_abstract)
 
 
 def code_links(abstract: str) -> list[str]:
@@ -38,5 +44,5 @@ def _is_code(url: str, before: str) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     if any(host == h or host.endswith("." + h) for h in CODE_HOSTS):
         return True
-    sentence = _SENTENCE_END.split(before)[-1]
+    sentence = sentences(before)[-1] if before.strip() else ""
     return bool(INTRODUCED_AS_CODE.search(sentence))

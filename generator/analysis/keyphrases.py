@@ -39,7 +39,7 @@ def paper_texts(papers: list[Paper]) -> dict[str, str]:
 
 def paper_text(paper: Paper) -> str:
     """The text keyphrases and embeddings are computed from: the dump's own text (``plain_text`` cleans it)."""
-    title, abstract = paper.title_raw or paper.title, paper.abstract_raw or paper.abstract
+    title, abstract = paper.source_title, paper.source_abstract
     if paper.untitled:
         return abstract
     return f"{title}. {abstract}" if abstract else title

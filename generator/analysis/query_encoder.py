@@ -30,7 +30,7 @@ from mkdocs.plugins import get_plugin_logger
 from scipy import sparse
 from tqdm.auto import tqdm
 
-from generator.analysis.cache import save_npz
+from generator.analysis.cache import load_npz, save_npz
 from generator.analysis.terms import shared_terms
 from generator.records import Paper
 
@@ -100,6 +100,16 @@ def term_weights(term_lists: Sequence[Sequence[str]], terms: Sequence[str]) -> n
     count = len(term_lists)
     return np.array([math.log(1 + (count - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in terms],
                     dtype=np.float32)
+
+
+def kept_query_encoder(papers: Sequence[Paper], embeddings: dict[str, np.ndarray], model: str,
+                       embed_words: Callable[[list[str]], np.ndarray], cache_dir: Path) -> QueryEncoder:
+    """The encoder for ``papers``, kept in ``cache_dir`` for a rebuild of the same papers."""
+    previous = load_query_encoder(cache_dir)
+    encoder = update_query_encoder(papers, embeddings, model, embed_words, previous)
+    if encoder is not previous:
+        save_query_encoder(cache_dir, encoder)
+    return encoder
 
 
 def update_query_encoder(papers: Sequence[Paper], embeddings: dict[str, np.ndarray], model: str,
@@ -209,18 +219,13 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 
 def load_query_encoder(directory: Path) -> QueryEncoder | None:
     """The kept encoder, or None: absent, from an earlier version (no weights), or unreadable."""
-    path = directory / CACHE_NAME
-    if not path.exists():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            if "weights" not in data.files:
-                return None
-            return QueryEncoder(data["terms"].tolist(), data["vectors"], data["projection"],
-                                str(data["fingerprint"]), data["weights"])
-    except (OSError, ValueError, KeyError) as err:
-        log.warning("Query encoder cache %s is unreadable (%s); it will be fitted anew", path, err)
-        return None
+    def read(data) -> QueryEncoder | None:
+        if "weights" not in data.files:
+            return None
+        return QueryEncoder(data["terms"].tolist(), data["vectors"], data["projection"],
+                            str(data["fingerprint"]), data["weights"])
+
+    return load_npz(directory / CACHE_NAME, read, "Query encoder cache", then="fitted anew")
 
 
 def save_query_encoder(directory: Path, encoder: QueryEncoder) -> None:

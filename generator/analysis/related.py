@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from mkdocs.plugins import get_plugin_logger
 
-from generator.analysis.cache import save_npz
+from generator.analysis.cache import load_npz, save_npz
 from generator.records import Paper
 
 log = get_plugin_logger("digest")
@@ -49,6 +49,20 @@ class Neighbours:
     def by_id(self) -> dict[str, list[str]]:
         return {paper: [self.ids[n] for n in row] for paper, row in zip(self.ids, self.nearest.tolist(),
                                                                         strict=True)}
+
+
+def link_related(papers: list[Paper], embeddings: dict[str, np.ndarray], count: int, cache_dir: Path) -> None:
+    """Sets each paper's ``related`` (its ``count`` nearest papers, most similar first) and their
+    ``closeness``. The neighbours are kept in ``cache_dir``; the next build computes only the rows its new
+    papers change."""
+    previous = load_neighbours(cache_dir)
+    neighbours = nearest_papers(papers, embeddings, count, previous)
+    if neighbours is not previous:
+        save_neighbours(cache_dir, neighbours)
+    related = neighbours.by_id()
+    for paper in papers:
+        paper.related = related[paper.id]
+        paper.closeness = [float(embeddings[paper.id] @ embeddings[other]) for other in paper.related]
 
 
 def related_papers(papers: list[Paper], embeddings: dict[str, np.ndarray], count: int) -> dict[str, list[str]]:
@@ -171,16 +185,9 @@ def _exact(matrix: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndar
 
 def load_neighbours(directory: Path) -> Neighbours | None:
     """The last build's neighbours, or None (absent or unreadable: then all are computed)."""
-    path = directory / CACHE_NAME
-    if not path.exists():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return Neighbours(int(data["count"]), data["ids"].tolist(), data["digests"], data["nearest"],
-                              data["scores"])
-    except (OSError, ValueError, KeyError) as err:
-        log.warning("Related-papers cache %s is unreadable (%s); it will be rebuilt", path, err)
-        return None
+    return load_npz(directory / CACHE_NAME, lambda data: Neighbours(
+        int(data["count"]), data["ids"].tolist(), data["digests"], data["nearest"], data["scores"]),
+        "Related-papers cache")
 
 
 def save_neighbours(directory: Path, neighbours: Neighbours) -> None:

@@ -112,6 +112,20 @@ def state_json(state: TopicState) -> str:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True)
 
 
+def kept_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
+                texts: dict[str, str], embed_phrases: PhraseEmbedder | None,
+                phrase_keys: Callable[[str], list[str]] | None, files: StateFiles, rebuild: bool = False
+                ) -> tuple[TopicState, str]:
+    """``update_topics`` from the topics kept in ``files``, keeping the new state there when it belongs
+    to this digest; returns it with its text (published with the site)."""
+    state, keep = update_topics(papers, settings, embeddings, texts, embed_phrases, phrase_keys,
+                                load_state(files), rebuild=rebuild)
+    text = state_json(state)
+    if keep:
+        save_state(files, text)
+    return state, text
+
+
 def update_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
                   texts: dict[str, str], embed_phrases: PhraseEmbedder | None,
                   phrase_keys: Callable[[str], list[str]] | None, state: TopicState | None,

@@ -61,11 +61,11 @@ PLACEMENT_QUANTILE = 0.9
 """A paper whose keyphrases carry no topic's phrase joins a topic only when it is closer to the topic's
 centroid than this share of the papers outside the topic are: a threshold calibrated for each topic
 against its own background, so that it holds in a tight corpus (every paper about language models) as in
-a broad one (abstracts from control, networks, finance). On Inspec's abstracts it places 95% of the papers
-with the labels still supported by their human keyphrases (bench/topics.py)."""
+a broad one (abstracts from control, networks, finance); bench/topics.py measures what it places and how
+well the labels hold (docs/performance.md)."""
 SIMILARITY_ROWS = 4096
-"""Papers whose similarity to every topic is taken at once: all 100,000 papers against 2,000 topics
-were 0.8 GB, the peak of a whole build."""
+"""Papers whose similarity to every topic is taken at once: all of a large digest's papers against all its
+topics were the peak of a whole build (docs/scaling.md)."""
 THRESHOLD_SAMPLE = 5000
 """Papers outside a topic that its threshold is estimated from (an even sample by id), so that the cost
 stays linear in a digest of 100,000 papers."""

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.ingest.text import sentence_marks
 from generator.records import Dump, Entry, PartialDate, Problem
 
 MONTHS = {
@@ -49,7 +50,6 @@ _DATE = re.compile(
 )
 _AUTHORS = re.compile(r"(?:[•·*-]\s*)?(?P<count>\d+) authors?")
 _SEPARATORS = frozenset({"·", "•", "-"})
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 ABSTRACT_MIN_CHARS = 250
@@ -191,11 +191,11 @@ def _int(text: str | None) -> int | None:
 def looks_like_abstract(text: str) -> bool:
     if len(text) >= ABSTRACT_MIN_CHARS:
         return True
-    return len(text) >= 80 and len(_SENTENCE_END.findall(text)) >= 2
+    return len(text) >= 80 and sentence_marks(text) >= 2
 
 
 def looks_like_organization(text: str) -> bool:
-    return len(text) <= ORGANIZATION_MAX_CHARS and not _SENTENCE_END.search(text)
+    return len(text) <= ORGANIZATION_MAX_CHARS and not sentence_marks(text)
 
 
 def organization_name(text: str) -> str:
@@ -261,7 +261,7 @@ def line_scores(text: str) -> tuple[float, float]:
     Evaluation"); abstracts are sentences, end like one, and are rarely under 40 characters. This is only
     evidence: the structure of the dump (alternation, blank lines, metadata) decides together with it."""
     length = len(text)
-    sentences = len(_SENTENCE_END.findall(text))
+    sentences = sentence_marks(text)
     ends_like_sentence = text.endswith((".", "!", "?", ")"))
     first_words = text.split(maxsplit=CAPITALS_WORDS)[:CAPITALS_WORDS]
     long_words = [w for w in first_words if len(w) > 3 and w[0].isalpha()]

@@ -141,6 +141,7 @@ def plain_text(text: str) -> str:
     return " ".join(_BRACES.sub("", _COMMAND.sub(" ", display_text(text))).split())
 
 
+_SENTENCE_MARK = re.compile(r"[.!?](?:\s|$)")
 _SENTENCE_BREAK = re.compile(
     r"(?<=[.!?])(?P<close>[\"”’')\]]*)(?:\s+(?=[\"“‘(\[]*[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2}))")
 _NOT_AN_END = re.compile(
@@ -156,6 +157,12 @@ def _in_address(text: str, match: re.Match) -> bool:
     word_end = text.find(" ", match.end())
     word = text[text.rfind(" ", 0, match.start()) + 1:word_end if word_end >= 0 else len(text)]
     return "/" in word or "@" in word
+
+
+def sentence_marks(text: str) -> int:
+    """How many ``.``, ``!`` or ``?`` end a word: the parser's cheap evidence that a line is prose, read
+    for every line of a dump (``sentences`` is the splitter)."""
+    return len(_SENTENCE_MARK.findall(text))
 
 
 def sentences(text: str) -> list[str]:

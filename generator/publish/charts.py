@@ -1,4 +1,5 @@
-"""Small static SVG charts drawn at build time: no script, no external request.
+"""Small static SVG charts drawn at build time: no script, no external request. Their geometry is worked
+out here, their markup is written by the templates in ``templates/charts/``.
 
 Bars are filled with ``currentColor``, so a chart takes the colour of the text around it and reads
 in the dark theme as in the light one.
@@ -9,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from generator.publish.labels import format_day, short_month_label
+from generator.publish.labels import format_day, plural, short_month_label
+from generator.publish.templating import render_markup
 
 BAR_WIDTH = 12
 BAR_GAP = 3
@@ -39,23 +41,13 @@ def papers_per_month(days: list[dt.date]) -> Markup:
     for index, (year, month) in enumerate(months):
         n = counts.get((year, month), 0)
         height = round(HEIGHT * n / peak) if n else 0
-        x = index * (BAR_WIDTH + BAR_GAP)
-        name = short_month_label(year, month)
-        bars.append(f'<rect x="{x}" y="{HEIGHT - height}" width="{BAR_WIDTH}" height="{max(height, 1)}" '
-                    f'opacity="{1 if n else 0.25}"><title>{escape(name)}: {n} paper{"s" if n != 1 else ""}'
-                    f"</title></rect>")
+        bars.append({"x": index * (BAR_WIDTH + BAR_GAP), "y": HEIGHT - height, "width": BAR_WIDTH,
+                     "height": max(height, 1), "opacity": 1 if n else 0.25,
+                     "title": f"{short_month_label(year, month)}: {plural(n, 'paper')}"})
     first, last = (short_month_label(y, m) for y, m in (months[0], months[-1]))
-    baseline = HEIGHT + LABEL_HEIGHT - 2
-    labels = f'<text x="0" y="{baseline}" font-size="10">{first}</text>'
-    if len(months) > 1:
-        labels += f'<text x="{width}" y="{baseline}" font-size="10" text-anchor="end">{last}</text>'
-    total = sum(counts.values())
-    return Markup(
-        f'<svg class="digest-chart" role="img" width="{max(width, 80)}" height="{HEIGHT + LABEL_HEIGHT}" '
-        f'viewBox="0 0 {max(width, 80)} {HEIGHT + LABEL_HEIGHT}" fill="currentColor" '
-        f'aria-label="{total} papers from {first} to {last}">'
-        + "".join(bars) + labels + "</svg>"
-    )
+    return render_markup("charts/per_month.svg.j2", width=max(width, 80), height=HEIGHT + LABEL_HEIGHT,
+                         total=sum(counts.values()), first=first, last=last, bars=bars,
+                         baseline=HEIGHT + LABEL_HEIGHT - 2, last_x=width if len(months) > 1 else None)
 
 
 CELL = 11
@@ -84,21 +76,16 @@ def papers_per_day(counts: dict[dt.date, int]) -> Markup:
         x, y = left + week * (CELL + CELL_GAP), top + weekday * (CELL + CELL_GAP)
         n = counts.get(day, 0)
         level = LEVELS[0] if n == 0 else LEVELS[min(4, 1 + (3 * (n - 1)) // max(peak - 1, 1))]
-        label = f"{format_day(day)}: {n} paper{'s' if n != 1 else ''}"
-        cells.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" opacity="{level}">'
-                     f"<title>{escape(label)}</title></rect>")
+        cells.append({"x": x, "y": y, "size": CELL, "opacity": level,
+                      "title": f"{format_day(day)}: {plural(n, 'paper')}"})
         if day.day == 1 or day == first:
-            months.append(f'<text x="{x}" y="{top - 4}" font-size="9">{day:%b}</text>')
-    labels = "".join(f'<text x="0" y="{top + d * (CELL + CELL_GAP) + CELL - 2}" font-size="9">{name}</text>'
-                     for d, name in WEEKDAY_LABELS.items())
-    width, height = left + max(weeks, 3) * (CELL + CELL_GAP), top + 7 * (CELL + CELL_GAP)
-    total = sum(counts.values())
-    return Markup(
-        f'<svg class="digest-chart digest-calendar" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" fill="currentColor" aria-label="{total} papers on '
-        f'{len(counts)} digest days from {first.isoformat()} to {last.isoformat()}">'
-        + labels + "".join(months) + "".join(cells) + "</svg>"
-    )
+            months.append({"x": x, "y": top - 4, "name": f"{day:%b}"})
+    weekdays = [{"y": top + d * (CELL + CELL_GAP) + CELL - 2, "name": name}
+                for d, name in WEEKDAY_LABELS.items()]
+    return render_markup("charts/per_day.svg.j2", width=left + max(weeks, 3) * (CELL + CELL_GAP),
+                         height=top + 7 * (CELL + CELL_GAP), total=sum(counts.values()), days=len(counts),
+                         first=first.isoformat(), last=last.isoformat(), weekdays=weekdays, months=months,
+                         cells=cells)
 
 
 def upvote_history(points: list[tuple[dt.date, int]]) -> Markup:
@@ -112,15 +99,10 @@ def upvote_history(points: list[tuple[dt.date, int]]) -> Markup:
     peak = max(max(n for _, n in points), 1)
     coords = [(pad + (width - 2 * pad) * (d - low) / (high - low), height - pad - (height - 2 * pad) * n / peak)
               for d, (_, n) in zip(days, points, strict=True)]
-    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{format_day(day)}: '
-                   f"{n} upvotes</title></circle>" for (x, y), (day, n) in zip(coords, points, strict=True))
-    return Markup(
-        f'<svg class="digest-chart" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" fill="currentColor" '
-        f'aria-label="Upvotes from {points[0][1]} to {points[-1][1]}">'
-        f'<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="1.5"/>{dots}</svg>'
-    )
+    dots = [{"x": f"{x:.1f}", "y": f"{y:.1f}", "title": f"{format_day(day)}: {n} upvotes"}
+            for (x, y), (day, n) in zip(coords, points, strict=True)]
+    return render_markup("charts/upvotes.svg.j2", width=width, height=height, first=points[0][1],
+                         last=points[-1][1], line=" ".join(f"{x:.1f},{y:.1f}" for x, y in coords), dots=dots)
 
 
 def sparkline(counts: list[int], label: str) -> Markup:
@@ -130,8 +112,4 @@ def sparkline(counts: list[int], label: str) -> Markup:
     step = (width - 2 * pad) / max(len(counts) - 1, 1)
     line = " ".join(f"{pad + i * step:.1f},{height - pad - (height - 2 * pad) * n / peak:.1f}"
                     for i, n in enumerate(counts))
-    return Markup(
-        f'<svg class="digest-sparkline" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-label="{escape(label)}">'
-        f'<polyline points="{line}" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>'
-    )
+    return render_markup("charts/sparkline.svg.j2", width=width, height=height, label=label, line=line)

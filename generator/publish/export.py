@@ -1,10 +1,9 @@
 """Stage 7: digest → the machine-readable digest, ``papers.json.gz`` at the site root. (The CSV and BibTeX
 of a day's or a topic's papers are written in the browser from the page: reading/exports.js.)
 
-It is gzipped: a download, not a page, and four times smaller so (0.6 KB a paper instead of 2.4). Unpacked it
-would be a quarter of GitHub Pages' 1 GB at 100,000 papers, and past 100 MB, the largest file a
-``gh-deploy`` push may hold, from about 40,000. The gzip header carries no time: the same digest gives the
-same bytes.
+It is gzipped: a download, not a page, and a quarter of the size so; unpacked, a large digest's would pass
+the largest file a ``gh-deploy`` push may hold (docs/performance.md, "Figures behind the code"). The gzip
+header carries no time: the same digest gives the same bytes.
 
 In papers.json URLs are relative to the site root, dates are YYYY-MM-DD, unknown values are null. A paper's
 page is ``paper_url`` with its id put in (``papers/{id}/``), a rule stated once instead of a URL per paper.
@@ -38,14 +37,16 @@ def papers_json(digest: Digest, root: Path, links: Links = DEFAULT_LINKS) -> str
 
 
 def _json_pieces(digest: Digest, root: Path, links: Links) -> Iterator[str]:
-    """The text of papers.json, one paper at a time: neither the whole text (240 MB at 100,000 papers) nor
-    every paper's record is held at once. Joined, the pieces are what ``json.dumps`` gives of the whole."""
+    """The text of papers.json, one paper at a time: neither the whole text (hundreds of MB for a large
+    digest) nor every paper's record is held at once. Joined, the pieces are what ``json.dumps`` gives of
+    the whole."""
     url = links.url
 
     def dumps(value: object) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
-    days = digest.papers_by_date()
+    calendar = digest.calendar
+    days = [*reversed(calendar.dated), *([calendar.undated] if calendar.undated else [])]
     rest = {
         "topics": [
             {"id": t.id, "label": t.label, "synonyms": t.synonyms, "url": url(PATHS.topic(t.id)),
@@ -61,11 +62,12 @@ def _json_pieces(digest: Digest, root: Path, links: Links) -> Iterator[str]:
             for w in digest.watchlists
         ],
         "dates": [
-            {"date": _iso(day), "url": url(PATHS.day(day)), "papers": sorted(p.id for p in days[day])}
-            for day in sorted(days, key=lambda d: d or dt.date.max)
+            {"date": _iso(day.date), "url": url(PATHS.day(day.date)),
+             "papers": sorted(p.id for p in day.papers)}
+            for day in days
         ],
     }
-    yield dumps({"paper_url": url(PATHS.paper("{id}"))})[:-1] + ',"papers":['
+    yield dumps({"paper_url": links.url_pattern(PATHS.paper)})[:-1] + ',"papers":['
     for number, paper in enumerate(digest.papers):
         yield ("," if number else "") + dumps(_paper(paper, root))
     yield "]," + dumps(rest)[1:] + "\n"

@@ -2,7 +2,7 @@
 JSON Feed 1.1, and one per topic and per watchlist as Atom (a JSON copy of each would add a fifth to the
 feeds' bytes for readers that all take Atom). An entry's summary is the paper's one-sentence summary;
 in the site's feeds its content is the whole abstract. Topic and watchlist feeds, one per topic, carry
-the summary alone (a tenth of the site's bytes at 100,000 papers otherwise); the link leads to the
+the summary alone (the abstracts would make them a large share of a large site's bytes); the link leads to the
 abstract. Atom is written without indentation: feed readers need none.
 
 Links are absolute when MkDocs' ``site_url`` is set; otherwise relative to the feed's own address, which

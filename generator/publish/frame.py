@@ -5,8 +5,9 @@ the navigation.
 
 The first four only work by script (the toggle switches the scheme by script, the button is hidden until
 a script shows it, the configuration is read by Material's bundle, the search page searches by script),
-so a page without scripts loses nothing by them: about 1.5 KB a page. The tabs are written where a page
-outside the navigation calls ``__digestTabs()`` (main.html): another 0.6 KB. The markup is the theme's
+so a page without scripts loses nothing by them, and every page is smaller by them (docs/performance.md,
+"Site size"). The tabs are written where a page outside the navigation calls ``__digestTabs()``
+(main.html). The markup is the theme's
 own partials (``partials/palette.html``, ``top-button.html``, ``search-button.html``), rendered once per
 build; frame.js puts each where Material's templates would, before Material's bundle looks for them.
 """
@@ -24,9 +25,12 @@ from generator.publish.compact import compact_html
 FRAME_JS = "assets/javascripts/frame.js"
 
 
-def frame_settings(env: jinja2.Environment, config: Any, tabs: list[tuple[str, str]]) -> str:
-    """The statement frame.js starts with: ``self.__digest_frame = {palette, top, search, config, tabs}``;
-    ``tabs`` are the navigation's top-level titles and addresses from the site root (``tab_links``)."""
+def frame_settings(env: jinja2.Environment, config: Any, tabs: list[tuple[str, str]], paper_url: str
+                   ) -> str:
+    """The statement frame.js starts with: ``self.__digest_frame = {palette, top, search, config, tabs,
+    paper_url}``; ``tabs`` are the navigation's top-level titles and addresses from the site root
+    (``tab_links``), ``paper_url`` a paper page's address from the root, ``{id}`` for its id (the reading
+    list tells paper links by it)."""
     features = list(config.theme.get("features") or [])
 
     def part(template: str) -> str:
@@ -37,6 +41,7 @@ def frame_settings(env: jinja2.Environment, config: Any, tabs: list[tuple[str, s
         "top": part("partials/top-button.html") if "navigation.top" in features else "",
         "search": part("partials/search-button.html"),
         "tabs": [list(tab) for tab in tabs],
+        "paper_url": paper_url,
         "config": {"features": features, "translations": {}, "search": None, "annotate": None, "tags": None,
                    "version": None},
     }

@@ -1,8 +1,15 @@
-"""How days, weeks and months are written on pages and in charts: one format each."""
+"""How counts, days, weeks and months are written on pages and in charts: one format each."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from generator.records import Week
+
+
+def plural(count: int, noun: str) -> str:
+    """"1 paper", "3 papers"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def format_day(day: dt.date | None) -> str:
@@ -20,10 +27,9 @@ def short_month_label(year: int, month: int) -> str:
     return dt.date(year, month, 1).strftime("%b %Y")
 
 
-def week_label(week: tuple[int, int]) -> str:
-    """An ISO week (year, number) as "Week 11 of 2024 (11–17 March)"."""
-    first = dt.date.fromisocalendar(week[0], week[1], 1)
-    last = first + dt.timedelta(days=6)
+def week_label(week: Week) -> str:
+    """"Week 11 of 2024 (11–17 March)"."""
+    first, last = week.first, week.last
     span = (f"{first.day}–{last.day} {last:%B}" if first.month == last.month
             else f"{first.day} {first:%B} – {last.day} {last:%B}")
-    return f"Week {week[1]} of {week[0]} ({span})"
+    return f"Week {week.number} of {week.year} ({span})"

@@ -1,59 +1,41 @@
-"""Stage 6: digest → Markdown pages, through the Jinja templates in ``templates/``.
-
-Every piece of dump text is placed inside HTML elements and HTML-escaped by Jinja's autoescaping, so
-Markdown never interprets it: ``<EOS>``, ``[MASK]``, ``P(y|x)`` and ``*`` reach the reader as written.
-Links inside those elements are final URLs relative to the page, computed here, because MkDocs only
-rewrites links written in Markdown.
+"""Stage 6: digest → Markdown pages, through the Jinja templates in ``templates/`` (``templating``: every
+piece of dump text HTML-escaped inside HTML elements, which Markdown leaves alone). Links inside those
+elements are final URLs relative to the page (``urls.Links``), because MkDocs only rewrites links written
+in Markdown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import math
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
-import jinja2
-from markupsafe import Markup, escape
-
 from generator.analysis.topics import topic_for, topics_by_key
-from generator.analysis.trending import (
-    days_by_week,
-    iso_week,
-    organization_slugs,
-    papers_by_organization,
-    ranked_within,
-    rising_topics,
-    trending,
-    week_start,
-)
 from generator.config import DigestConfig
-from generator.ingest.text import display_segments
-from generator.project import templates_folder
 from generator.publish.charts import papers_per_day, papers_per_month, sparkline, upvote_history
-from generator.publish.labels import format_day, month_label, week_label
+from generator.publish.labels import format_day
 from generator.publish.search import SEARCH_MODULES
 from generator.publish.search import layout as search_layout
+from generator.publish.templating import environment
 from generator.publish.urls import DEFAULT_LINKS, PATHS, Links
-from generator.records import Area, Digest, Paper, Topic, display_path, newest_first
+from generator.records import Area, Digest, Month, Paper, Topic, display_path, newest_first
 
-TEMPLATES_DIR = templates_folder()
 HOME_TOPIC_COUNT = 15
 BEST_OF_WEEK = 10
 """Papers of this week's best on the home page, and of the top of the month on a month page."""
 TOPIC_IN_FULL = 50
-"""A topic page shows the summary of its newest papers; older ones are listed by title and facts (at
-100,000 papers a paper is in 1.8 topics: summaries there were a tenth of the site)."""
+"""A topic page shows the summary of its newest papers; older ones are listed by title and facts (a paper
+is in about two topics: their summaries were a large share of a large site; docs/performance.md)."""
 WEEK_LISTED = 50
 """A week page lists its most upvoted papers, with their summary and topics; its date pages list every
-paper (listing the others again by title cost a quarter of a kilobyte a paper)."""
-RISING_TOPICS = 5
+paper, so the week page does not list the others again."""
 PAPERS_PER_PAGE = 200
 """No page lists more papers than this: a larger topic continues on further pages, newest first."""
-UNDATED = "undated"
 MAX_LISTED_PROBLEMS = 1000
 
 
@@ -65,6 +47,35 @@ def render_pages(digest: Digest, config: DigestConfig, root: Path | None = None,
     return dict(sorted(renderer.pages()))
 
 
+@dataclass(frozen=True)
+class Paging:
+    """One page of a list of papers shown on several: its number, its papers' places in the list, and the
+    paths of every page of the list."""
+
+    number: int
+    total: int
+    first: int
+    last: int
+    paths: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.paths)
+
+    @property
+    def newer(self) -> str | None:
+        return self.paths[self.number - 2] if self.number > 1 else None
+
+    @property
+    def older(self) -> str | None:
+        return self.paths[self.number] if self.number < self.count else None
+
+    @property
+    def title_suffix(self) -> str:
+        """What a page's title adds after the first page: " (page 2)"."""
+        return f" (page {self.number})" if self.number > 1 else ""
+
+
 class _Renderer:
     def __init__(self, digest: Digest, config: DigestConfig, root: Path | None, links: Links) -> None:
         self.digest = digest
@@ -72,30 +83,14 @@ class _Renderer:
         self.config = config
         self.site_title = config.title
         self.links = links
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters["day"] = format_day
-        self.env.filters["front_matter_title"] = front_matter_title
+        self.env = environment()
         self.env.filters["source"] = lambda path: display_path(path, root)
-        self.env.filters["display_html"] = display_html
-        self.env.filters["link_label"] = link_label
         self.papers = {p.id: p for p in digest.papers}
         self.topics = {t.id: t for t in digest.topics}
         self.area_of = {topic_id: area for area in digest.areas for topic_id in area.topic_ids}
         self.topic_by_key = topics_by_key(digest.topics)
-        self.days = digest.papers_by_date()
-        self.months: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
-        for day in sorted((d for d in self.days if d), reverse=True):
-            self.months[day.year, day.month].append(day)
-        self.weeks = days_by_week([d for d in self.days if d])
-        self.organizations = organization_slugs(digest.papers)
-        self.env.filters["paper_by_id"] = self.papers.__getitem__
+        self.calendar = digest.calendar
+        self.organization_slugs = {o.name: o.slug for o in digest.organizations}
 
     def pages(self):
         site_feeds = feed_links(f"{self.site_title}: newest papers", PATHS.feed, PATHS.json_feed)
@@ -110,14 +105,18 @@ class _Renderer:
             sightings = sorted(paper.sightings, key=lambda s: (s.digest_date or dt.date.max, s.path, s.line))
             upvotes = [(s.digest_date, s.upvotes) for s in sightings if s.digest_date and s.upvotes is not None]
             yield self._render(PATHS.paper(paper.id), "paper.md.j2", paper=paper, sightings=sightings,
-                               upvote_chart=upvote_history(upvotes), closeness=self._closeness(paper))
+                               upvote_chart=upvote_history(upvotes),
+                               related=[(self.papers[other], "" if closeness is None else f"{closeness:.2f}")
+                                        for other, closeness in zip_longest(paper.related, paper.closeness)],
+                               keyphrase_topics=[(phrase, topic_for(phrase, self.topic_by_key))
+                                                 for phrase in paper.keyphrases])
         yield from self._date_pages()
         yield from self._week_pages()
         yield from self._watchlist_pages()
         yield self._render(PATHS.reading_list, "reading_list.md.j2")
         yield self._render(PATHS.for_you, "for_you.md.j2")
-        ranked = trending(self.digest.papers, self.config.trending_papers)
-        yield self._render(PATHS.trending, "trending.md.j2", overall=ranked.overall, by_day=ranked.by_day)
+        yield self._render(PATHS.trending, "trending.md.j2", overall=self.digest.trending.overall,
+                           by_day=self.digest.trending.by_day)
         yield from self._organization_pages()
         layout = search_layout(len(self.digest.papers), self.digest.query_encoder)
         yield self._render(PATHS.search, "search.md.j2", layout=layout,
@@ -128,19 +127,11 @@ class _Renderer:
             yield self._render(PATHS.quality, "quality.md.j2", report=self.digest.report,
                                max_problems=MAX_LISTED_PROBLEMS)
 
-    def _closeness(self, paper: Paper) -> list[str]:
-        """The cosine of the paper to each of its related papers, to two decimals (the for-you page of the
-        reading list weighs suggestions by it)."""
-        vectors = self.digest.embeddings
-        if paper.id not in vectors:
-            return ["" for _ in paper.related]
-        return [f"{float(vectors[paper.id] @ vectors[other]):.2f}" for other in paper.related]
-
     def _topic_pages(self, topic: Topic):
         """A topic's pages: its newest ``PAPERS_PER_PAGE`` papers on the first, with the topic's facts,
         chart and feed, and older ones on further pages."""
         papers = self._newest_first(topic.paper_ids)
-        first_seen = [d for p in papers if (d := next(iter(p.digest_dates), None))]
+        first_seen = [p.first_date for p in papers if p.first_date]
         feeds = feed_links(f"{self.site_title}: {topic.label}", PATHS.beside(PATHS.topic(topic.id), ".xml"))
         yield from self._paged(PATHS.topic, topic.id, "topic.md.j2", papers, feeds, topic=topic,
                                area=self.area_of.get(topic.id), chart=papers_per_month(first_seen),
@@ -155,78 +146,70 @@ class _Renderer:
                                    self._newest_first(watchlist.paper_ids), feeds, watchlist=watchlist)
 
     def _paged(self, path: Callable[[str, int], str], key: str, template: str, papers: list[Paper],
-               feeds: list[dict[str, str]], chart: str = "", **context):
+               feeds: list[dict[str, str]], chart: str = "", in_full: int | None = None, **context):
         """A list of papers on pages of at most ``PAPERS_PER_PAGE``, newest first: the first page carries
-        the feed and the chart, further pages (``path(key, n)``) the older papers."""
+        the feed and the chart, further pages (``path(key, n)``) the older papers. Where ``in_full`` is
+        given, only the list's first ``in_full`` papers show their summary."""
         chunks = [papers[i:i + PAPERS_PER_PAGE] for i in range(0, len(papers), PAPERS_PER_PAGE)] or [[]]
+        paths = [path(key, number) for number in range(1, len(chunks) + 1)]
+        first = 1
         for number, chunk in enumerate(chunks, start=1):
-            yield self._render(path(key, number), template, papers=chunk, total=len(papers), page=number,
-                               pages=len(chunks), first=PAPERS_PER_PAGE * (number - 1) + 1,
+            paging = Paging(number, len(papers), first, first + len(chunk) - 1, paths)
+            yield self._render(paths[number - 1], template, papers=chunk, paging=paging,
                                feeds=feeds if number == 1 else [], chart=chart if number == 1 else "",
-                               **context)
+                               summaries=None if in_full is None else max(in_full - first + 1, 0),
+                               in_full=in_full, **context)
+            first += len(chunk)
 
     def _week_pages(self):
-        weeks = list(self.weeks)
-        index = []
+        weeks = self.calendar.weeks
         for position, week in enumerate(weeks):
-            days = self.weeks[week]
-            ranked = ranked_within(self.digest.papers, days)
-            label = week_label(week)
-            best = ranked[0][0] if ranked and ranked[0][1] is not None else None
-            index.append((week, label, len(ranked), best))
-            yield self._render(PATHS.week(*week), "week.md.j2", title=label, ranked=ranked, listed=WEEK_LISTED,
-                               days=sorted(days), first=week_start(week),
-                               last=week_start(week) + dt.timedelta(days=6),
+            yield self._render(PATHS.week(week.year, week.number), "week.md.j2", week=week, listed=WEEK_LISTED,
                                newer=weeks[position - 1] if position > 0 else None,
                                older=weeks[position + 1] if position + 1 < len(weeks) else None)
-        yield self._render(PATHS.weeks, "weeks_index.md.j2", weeks=index)
+        yield self._render(PATHS.weeks, "weeks_index.md.j2", weeks=weeks)
 
     def _date_pages(self):
-        for day, papers in self.days.items():
-            yield self._render(PATHS.day(day), "day.md.j2", day=day, title=format_day(day),
-                               papers=sorted(papers, key=_by_title))
-        years: dict[int, list[int]] = defaultdict(list)
-        for year, month in self.months:
-            years[year].append(month)
-            days = self.months[year, month]
-            yield self._render(PATHS.month(year, month), "month.md.j2", year=year,
-                               month_name=month_label(year, month), days_in_month=days,
-                               top=ranked_within(self.digest.papers, set(days))[:BEST_OF_WEEK])
+        for day in self.calendar.days:
+            yield self._render(PATHS.day(day.date), "day.md.j2", day=day.date, title=format_day(day.date),
+                               papers=day.papers)
+        years: dict[int, list[Month]] = defaultdict(list)
+        for month in self.calendar.months:
+            years[month.year].append(month)
+            yield self._render(PATHS.month(month.year, month.month), "month.md.j2", month=month,
+                               top=month.ranked[:BEST_OF_WEEK])
         for year, months in years.items():
             yield self._render(PATHS.year(year), "year.md.j2", year=year, months=months)
-        counts = {day: len(papers) for day, papers in self.days.items() if day}
-        yield self._render(PATHS.dates, "dates_index.md.j2", years=years, undated=None in self.days,
+        counts = {day.date: len(day.papers) for day in self.calendar.dated}
+        yield self._render(PATHS.dates, "dates_index.md.j2", years=years, undated=self.calendar.undated,
                            calendar=papers_per_day(counts))
 
     def _organization_pages(self):
-        groups = papers_by_organization(self.digest.papers)
-        yield self._render(PATHS.organizations, "organizations.md.j2",
-                           organizations=[(name, len(papers)) for name, papers in groups.items()])
-        for name, papers in groups.items():
-            slug = self.organizations[name]
-            yield from self._paged(PATHS.organization, slug, "organization.md.j2",
-                                   self._newest_first([p.id for p in papers]), [], name=name, slug=slug)
+        organizations = self.digest.organizations
+        yield self._render(PATHS.organizations, "organizations.md.j2", organizations=organizations)
+        for organization in organizations:
+            yield from self._paged(PATHS.organization, organization.slug, "organization.md.j2",
+                                   newest_first(organization.papers), [], name=organization.name,
+                                   slug=organization.slug)
 
     def _home(self) -> dict:
         """The latest day's papers, this week's best and rising topics, then the largest topics."""
-        dated = sorted(d for d in self.days if d)
-        latest = dated[-1] if dated else None
+        latest = self.calendar.latest
+        undated = self.calendar.undated
         largest = sorted(self.digest.topics, key=lambda t: (-len(t.paper_ids), t.label.lower()))
-        week = iso_week(latest) if latest else None
-        rising = rising_topics(self.digest.papers, self.digest.topics, latest, RISING_TOPICS) if latest else []
+        week = self.calendar.weeks[0] if latest else None
         return {
-            "latest": latest,
-            "latest_papers": ranked_within(self.digest.papers, {latest}) if latest else [],
-            "undated_papers": sorted(self.days.get(None, []), key=_by_title),
+            "latest": latest.date if latest else None,
+            "latest_papers": latest.ranked if latest else [],
+            "undated_papers": undated.papers if undated else [],
             "week": week,
-            "week_label": week_label(week) if week else "",
-            "week_best": ranked_within(self.digest.papers, self.weeks[week])[:BEST_OF_WEEK] if week else [],
+            "week_best": week.ranked[:BEST_OF_WEEK] if week else [],
             "rising": [{"topic": r.topic, "recent_share": r.recent_share, "earlier_share": r.earlier_share,
                         "chart": sparkline(r.weekly, f"{r.topic.label}: papers per week over "
                                                      f"{len(r.weekly)} weeks, {r.weekly[-1]} in the last")}
-                       for r in rising],
+                       for r in self.digest.rising],
             "largest_topics": largest[:HOME_TOPIC_COUNT],
-            "day_count": len(dated),
+            "day_count": len(self.calendar.dated),
         }
 
     def _newest_first(self, paper_ids: list[str]) -> list[Paper]:
@@ -242,12 +225,7 @@ class _Renderer:
             paths=PATHS,
             link=link,
             link_file=link,
-            papers_on=self.days,
-            month_label=month_label,
-            month_days=lambda year, month: self.months[year, month],
-            month_papers=self._month_paper_count,
-            topic_for=lambda phrase: topic_for(phrase, self.topic_by_key),
-            organization_slugs=self.organizations,
+            organization_slugs=self.organization_slugs,
             **context,
         )
         return path, markdown
@@ -271,9 +249,6 @@ class _Renderer:
         return [(area, len({p for t in area.topic_ids for p in self.topics[t].paper_ids}),
                  [(self.topics[t], sizes[t]) for t in area.topic_ids]) for area in self.digest.areas]
 
-    def _month_paper_count(self, year: int, month: int) -> int:
-        return len({p.id for day in self.months[year, month] for p in self.days[day]})
-
 
 def feed_links(title: str, atom: str, json_feed: str | None = None) -> list[dict[str, str]]:
     """A page's feeds, for its front matter: the theme announces each with ``<link rel="alternate">``
@@ -282,26 +257,3 @@ def feed_links(title: str, atom: str, json_feed: str | None = None) -> list[dict
     if json_feed:
         links.append({"title": f"{title} (JSON Feed)", "type": "application/feed+json", "href": json_feed})
     return links
-
-
-def front_matter_title(text: str) -> Markup:
-    """A YAML scalar holding the HTML-escaped text: the theme prints page titles without escaping."""
-    return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
-
-
-def link_label(url: str) -> str:
-    """An address as a link's text: without its scheme and a trailing slash ("github.com/org/repo")."""
-    return url.split("://", 1)[-1].rstrip("/")
-
-
-def display_html(text: str) -> Markup:
-    """Dump text as HTML: cleaned for display (``text.display_segments``), every piece escaped, web
-    addresses as links that leave the site."""
-    link = Markup('<a href="{}" rel="nofollow noopener">{}</a>')
-    pieces = display_segments(text)
-    return Markup("").join(link.format(s.href, s.text) if s.href else escape(s.text) for s in pieces)
-
-
-def _by_title(paper: Paper) -> str:
-    return paper.title.lower()
-

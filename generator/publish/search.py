@@ -56,22 +56,23 @@ MAIN_FIELDS = (("title", 10), ("keyphrases", 5), ("topics", 3))
 LUNR_K1, LUNR_B = 1.2, 0.75
 """lunr's BM25 parameters (its builder's defaults)."""
 MAIN_CHUNK_CHARS = 40_000
-"""Main-index postings per file past ``PREFETCH_PAPERS`` (about 12 KB compressed)."""
+"""Main-index postings per file past ``PREFETCH_PAPERS``: a small download each."""
 PREFETCH_PAPERS = 2000
-"""Up to this many papers (about 1.5 MB of abstract postings and titles), the page loads every file at
-once, so later queries need no request; past it, each query loads what it needs."""
+"""Up to this many papers, the page loads every file at once (the abstract postings and titles: bytes in
+docs/search.md), so later queries need no request; past it, each query loads what it needs."""
 PREFETCH_INDEX_PAPERS = 20_000
-"""Up to this many papers (about 0.4 MB of main-index postings, compressed), the page loads all the main
-index's runs once the first results show, so later queries wait for none; past it, each query loads the
+"""Up to this many papers (bytes of their main-index postings in docs/search.md), the page loads all the
+main index's runs once the first results show, so later queries wait for none; past it, each query loads the
 runs its words reach."""
 ABSTRACT_SCORE_SCALE = 100
 """Abstract scores are stored as integers: lunr's score times this."""
 TERMS_PER_MEANING_SHARD = 64
-"""About this many terms' vectors per file (the number of files is a power of two): about 12 KB."""
-SEARCH_MODULES = ("main.js", "scoring.js", "postings.js", "query.js", "shards.js", "meaning.js", "state.js",
-                  "render.js", "keyboard.js")
-"""The search page's script, ES modules in the theme's ``assets/javascripts/search/``: all preloaded at
-once, so no import waits for the module that names it."""
+"""About this many terms' vectors per file (the number of files is a power of two)."""
+SEARCH_MODULES = ("search/main.js", "search/scoring.js", "search/postings.js", "search/query.js",
+                  "search/shards.js", "search/meaning.js", "search/state.js", "search/render.js",
+                  "search/pages.js", "search/keyboard.js", "elements.js")
+"""The search page's script, ES modules in the theme's ``assets/javascripts/``: all preloaded at once, so
+no import waits for the module that names it."""
 LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
 """lunr.js as MkDocs ships it: copied into each site at build time, never into this repository."""
 
@@ -207,7 +208,7 @@ def facets(papers: list[Paper], digest: Digest) -> dict:
                        for w in digest.watchlists],
         "topic_ids": [topic.id for topic in digest.topics],
         "topics": [topic.label for topic in digest.topics],
-        "dates": [_first_date(p) for p in papers],
+        "dates": [p.first_date.isoformat() if p.first_date else None for p in papers],
         "upvotes": [p.upvotes for p in papers],
         "paper_topics": [[topic_numbers[t] for t in p.topics if t in topic_numbers] for p in papers],
     }
@@ -294,11 +295,6 @@ def _gaps(numbers: Iterable[int]) -> list[int]:
         gaps.append(number - previous)
         previous = number
     return gaps
-
-
-def _first_date(paper: Paper) -> str | None:
-    known = [d for d in paper.digest_dates if d]
-    return known[0].isoformat() if known else None
 
 
 def _dump(payload: object) -> str:

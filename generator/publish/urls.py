@@ -2,14 +2,17 @@
 
 Paths are relative to the docs folder (``topics/x.md``); URLs are relative to the site root
 (``topics/x/``). ``Links``, made once per build from MkDocs' ``use_directory_urls`` and ``site_url``,
-answers every page's URL, the link to it from another page, and its published address.
+answers every page's URL and output file (from MkDocs' own ``File``), the link to it from another page,
+and its published address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 
@@ -80,49 +83,53 @@ def _paged(folder: str, slug: str, page: int) -> str:
 PATHS = Paths()
 
 
-def page_url(src_path: str, use_directory_urls: bool = True) -> str:
-    """The URL MkDocs gives the page at ``src_path``, relative to the site root."""
-    stem = src_path.removesuffix(".md")
-    if not use_directory_urls:
-        return f"{stem}.html"
-    if stem == "index":
-        return ""
-    return stem.removesuffix("/index") + "/" if stem.endswith("/index") else f"{stem}/"
-
-
 @dataclass(frozen=True)
 class Links:
     """The site's addresses, as MkDocs' configuration makes them."""
 
     use_directory_urls: bool = True
     site_url: str | None = None
+    _pages: dict[str, File] = field(default_factory=dict, compare=False, repr=False)
 
     def url(self, target: str) -> str:
-        """The URL of a page (``.md``) or file under the docs folder, relative to the site root."""
-        return page_url(target, self.use_directory_urls) if target.endswith(".md") else target
+        """The URL of a page (``.md``) or file under the docs folder, relative to the site root; the home
+        page's is empty."""
+        if not target.endswith(".md"):
+            return target
+        url = self._page(target).url
+        return "" if url == "./" else url
+
+    def output_file(self, target: str) -> str:
+        """Where a page (``.md``) or file is written in the site folder (``topics/x/index.html``)."""
+        return self._page(target).dest_uri if target.endswith(".md") else target
+
+    def url_pattern(self, page_of: Callable[[str], str]) -> str:
+        """The URL of every page ``page_of`` places, with ``{id}`` where the id goes (``papers/{id}/``):
+        for the export and the page scripts, instead of a URL per paper."""
+        return self.url(page_of(_ID)).replace(_ID, "{id}")
 
     def relative(self, target: str, here: str) -> str:
         """The link to ``target`` (a page or file) from the page or file whose URL is ``here``."""
-        return relative_url(self.url(target), here)
+        return get_relative_url(self.url(target) or ".", here or ".")
 
     def absolute(self, target: str, here: str) -> str:
         """The link to ``target`` where it must hold outside the site (a feed): at ``site_url`` when the
         site has one, else relative to ``here``."""
         if self.site_url:
-            return published_url(self.site_url, self.url(target))
+            return self.site_url.rstrip("/") + "/" + self.url(target)
         return self.relative(target, here)
 
+    def _page(self, target: str) -> File:
+        """MkDocs' own record of the page, which knows its URL and output file; kept, as most pages are
+        linked many times."""
+        page = self._pages.get(target)
+        if page is None:
+            page = self._pages[target] = File(target, None, "", self.use_directory_urls)
+        return page
+
+
+_ID = "0id0"
+"""Stands for the id in ``url_pattern``: a slug character string MkDocs leaves as it is."""
 
 DEFAULT_LINKS = Links()
 """MkDocs' defaults: directory URLs, no published address."""
-
-
-def relative_url(url: str, here: str) -> str:
-    """``url`` as a link from the page or file at ``here`` (both relative to the site root, where the
-    home page's URL is empty)."""
-    return get_relative_url(url or ".", here or ".")
-
-
-def published_url(site_url: str, url: str) -> str:
-    """``url`` (relative to the site root) at the site's published address."""
-    return site_url.rstrip("/") + "/" + url

@@ -126,7 +126,7 @@ class OnnxEncoder(Encoder):
     model's own ``tokenizer.json`` (the fast tokenizer sentence-transformers uses).
 
     The export runs in a child process (``onnx_export``), so the build's process never holds torch's copy
-    of the model: about 400 MB less at its peak."""
+    of the model, which would raise its peak memory (docs/performance.md)."""
 
     def __init__(self, model_dir: Path, batch_size: int) -> None:
         # ONNX Runtime (1.29 and later, on Linux and macOS) keeps a device id and usage events under
@@ -246,10 +246,11 @@ def encoder_for(settings: KeyphraseSettings) -> Encoder:
 
 
 CPU_BATCH = 32
-"""Texts per model call on a CPU: 1,000 texts peak at 1,060 MB against 1,317 MB with 64, 6% slower."""
+"""Texts per model call on a CPU: twice as many cost more memory than the few per cent of speed they give
+(docs/performance.md, "Figures behind the code")."""
 GPU_BATCH = 1024
-"""Texts of the full 256 word pieces per call on a GPU. On an H100 (docs/performance.md), 1,024 gave
-1,566 abstracts/s and 4,096 gave 1,626 for 1.5 GB more of the card's memory."""
+"""Texts of the full 256 word pieces per call on a GPU: four times as many gained little speed for much
+more of the card's memory (docs/performance.md, "Figures behind the code")."""
 
 
 def default_batch(device: str) -> int:

@@ -1,8 +1,8 @@
 """Exports a sentence-transformers model to ONNX: its transformer and mean pooling as one graph, batch
 and length dynamic, then fused by ONNX Runtime's transformer optimizer (attention, layer norms, GELU as
-single operators: documents embed about 13% faster, the same embeddings). The model is traced with
-eager attention, the form the optimizer recognises. Run as a child process by ``encoders.OnnxEncoder``, so
-the build's own process never holds torch's copy of the model:
+single operators: documents embed faster, with the same embeddings; docs/performance.md). The model is
+traced with eager attention, the form the optimizer recognises. Run as a child process by
+``encoders.OnnxEncoder``, so the build's own process never holds torch's copy of the model:
 
     python -m generator.analysis.engines.onnx_export MODEL_DIR TARGET.onnx
 """

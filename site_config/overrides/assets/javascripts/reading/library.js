@@ -2,6 +2,7 @@
  * BibTeX, JSON and CSV, and import of a JSON export) and the for-you page (for-you/: papers related to
  * the saved ones, read from the saved papers' own pages). */
 
+import { el, paperItem } from "../elements.js";
 import { smallButton } from "./buttons.js";
 import { bibtex, csv, download } from "./formats.js";
 import { paperId } from "./store.js";
@@ -15,43 +16,15 @@ export function startLibrary(store, root, decorate) {
   if (forYou) forYouPage(store, root, forYou, decorate);
 }
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function savedNewestFirst(store) {
   const saved = store.load().saved;
   return Object.keys(saved).map((id) => [id, saved[id]])
     .sort((a, b) => (a[1].saved < b[1].saved ? 1 : a[1].saved > b[1].saved ? -1 : a[0] < b[0] ? -1 : 1));
 }
 
-function paperItem(root, id, paper) {
-  const item = element("li");
-  const link = element("a", "", paper.title);
-  link.href = new URL(paper.url, root).href;
-  item.append(link);
-  if (paper.tldr) item.append(element("span", "digest-paper__tldr", paper.tldr));
-  if (paper.date) {
-    const facts = element("span", "digest-paper__facts");
-    const time = element("time", "", paper.date);
-    time.dateTime = paper.date;
-    facts.append(time);
-    item.append(facts);
-  }
-  if (paper.topics && paper.topics.length) {
-    const topics = element("span", "digest-paper__topics");
-    for (const [label, url] of paper.topics) {
-      const chip = element(url ? "a" : "span", "digest-chip", label);
-      if (url) chip.href = new URL(url, root).href;
-      topics.append(chip);
-    }
-    item.append(topics);
-  }
-  item.dataset.date = paper.date || "";
-  return item;
+function savedItem(root, paper) {
+  return paperItem({ title: paper.title, url: new URL(paper.url, root).href, summary: paper.tldr, date: paper.date,
+    dataDate: paper.date, topics: (paper.topics || []).map(([label, url]) => [label, url && new URL(url, root).href]) });
 }
 
 function readingList(store, root, container, decorate) {
@@ -62,7 +35,7 @@ function readingList(store, root, container, decorate) {
     const saved = savedNewestFirst(store);
     items.replaceChildren();
     for (const [id, paper] of saved) {
-      const item = paperItem(root, id, paper);
+      const item = savedItem(root, paper);
       items.append(item);
       decorate(item);
       const remove = smallButton("Remove", () => store.remove(id));
@@ -160,22 +133,9 @@ function forYouPage(store, root, container, decorate) {
 }
 
 function forYouItem(entry, data, root) {
-  const item = element("li");
-  const link = element("a", "", entry.title);
-  link.href = entry.url;
-  const facts = element("span", "digest-paper__facts");
-  if (entry.date) {
-    const time = element("time", "", entry.date);
-    time.dateTime = entry.date;
-    facts.append(time, " · ");
-  }
-  facts.append("related to ");
-  entry.from.forEach((from, k) => {
-    const source = element("a", "", data.saved[from].title);
-    source.href = new URL(data.saved[from].url, root).href;
-    facts.append(k ? ", " : "", source);
-  });
-  item.append(link, facts);
-  item.dataset.date = entry.date;
-  return item;
+  const sources = entry.from.flatMap((from, k) => [k ? ", " : "",
+    el("a", { href: new URL(data.saved[from].url, root).href }, data.saved[from].title)]);
+  const more = document.createDocumentFragment();
+  more.append("related to ", ...sources);
+  return paperItem({ title: entry.title, url: entry.url, date: entry.date, dataDate: entry.date, more });
 }

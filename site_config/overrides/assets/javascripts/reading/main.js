@@ -4,6 +4,7 @@
  * and BibTeX downloads of day and topic pages by exports.js. All of it lives in this browser's
  * localStorage (store.js); dump text is only ever set as text. */
 
+import { el } from "../elements.js";
 import { actionBar, smallButton } from "./buttons.js";
 import { fromRoot, makeStore, paperId, siteRoot } from "./store.js";
 import { startLibrary } from "./library.js";
@@ -57,9 +58,7 @@ function refreshItem(item) {
   item.classList.toggle("digest-paper--read", read);
   let mark = item.querySelector(".digest-read-mark");
   if (read && !mark) {
-    mark = document.createElement("span");
-    mark.className = "digest-read-mark";
-    mark.textContent = "read";
+    mark = el("span", { className: "digest-read-mark" }, "read");
     item.querySelector(".digest-save").after(" ", mark);
   } else if (!read && mark) {
     mark.remove();
@@ -101,8 +100,7 @@ function refresh(toggle) {
 }
 
 function start() {
-  // a paper's page is papers/ID/ from the site's root, wherever the site itself lives
-  const heading = document.querySelector("h1.digest-title"), id = paperId("/" + fromRoot(location.href, root));
+  const heading = document.querySelector("h1.digest-title"), id = paperId(location.href, root);
   if (heading && id) {
     paperPage(heading, id);
     findElsewhere(heading);

@@ -82,10 +82,19 @@ export function makeStore(root = siteRoot()) {
   };
 }
 
-/* A paper's id from a link to its page: papers/ID/ or papers/ID.html. */
-export function paperId(href) {
-  const match = /\/papers\/([^/]+?)(?:\/(?:index\.html)?|\.html)?$/.exec(new URL(href, location.href).pathname);
-  return match ? decodeURIComponent(match[1]) : null;
+/* A paper's id from a link to its page, by the address of paper pages that the build gives frame.js
+ * (``paper_url``, with {id} for the id; a directory address may end in index.html). */
+export function paperId(href, root = siteRoot()) {
+  const pattern = self.__digest_frame && self.__digest_frame.paper_url;
+  if (!pattern) return null;
+  const [before, after] = pattern.split("{id}");
+  const url = new URL(href, location.href);
+  if (!url.href.startsWith(root.href)) return null;
+  let path = url.pathname.slice(root.pathname.length);
+  if (after.endsWith("/") && path.endsWith("/index.html")) path = path.slice(0, -"index.html".length);
+  if (!path.startsWith(before) || !path.endsWith(after)) return null;
+  const id = path.slice(before.length, path.length - after.length);
+  return id && !id.includes("/") ? decodeURIComponent(id) : null;
 }
 
 /* A page's URL from the site root, as stored (so a list survives the site moving). */

@@ -1,16 +1,16 @@
-/* Results as the reader sees them: title with the query's words marked, date, upvotes, topics, a code
- * mark, and the paper's one-sentence summary until a snippet of the abstract arrives from its page.
- * Dump text is only ever set as text, never parsed as HTML. Paper pages for snippets are fetched two at a time, and none starts while a query's own files
- * load, so that those never wait behind them for a connection; a new query drops the pages that the
- * results it replaces were still waiting for. */
+/* Results as the reader sees them (elements.js, paperItem): title with the query's words marked, date,
+ * upvotes, a code mark, topics, and the paper's one-sentence summary until a snippet of the abstract
+ * arrives from its page (pages.js fetches them). */
 
+import { RESULT, paperItem } from "../elements.js";
+import { makePageQueue } from "./pages.js";
 import { inSorted } from "./state.js";
 
 const SNIPPET_CHARS = 220;
 
 export function makeRenderer() {
-  let words = [], searching = 0, inFlight = 0, waiting = [];
-  const abstracts = new Map();
+  let words = [];
+  const pages = makePageQueue();
 
   function highlighter() {
     const stems = words.map((w) => w.stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).filter((s) => s.length >= 2);
@@ -36,79 +36,21 @@ export function makeRenderer() {
   }
 
   function resultItem(facets, number, title, url, summary) {
-    const item = document.createElement("li");
-    item.className = "digest-result";
-    const link = document.createElement("a");
-    link.className = "digest-result__title";
-    link.href = url.href;
-    fillMarked(link, title);
-    const meta = document.createElement("div");
-    meta.className = "digest-result__meta";
-    const date = facets.dates[number];
-    if (date) {
-      const time = document.createElement("time");
-      time.dateTime = date;
-      time.textContent = date;
-      meta.append(time);
-    }
-    if (facets.upvotes[number] !== null) meta.append(" · ▲ " + facets.upvotes[number]);
-    if (inSorted(facets.code, number)) {
-      const code = document.createElement("span");
-      code.className = "digest-code";
-      code.textContent = "Code";
-      meta.append(" · ", code);
-    }
-    for (const t of facets.paper_topics[number]) {
-      const chip = document.createElement("span");
-      chip.className = "digest-chip";
-      chip.textContent = facets.topics[t];
-      meta.append(" ", chip);
-    }
-    const snippet = document.createElement("p");
-    snippet.className = "digest-result__snippet";
-    item.append(link, meta, snippet);
+    const item = paperItem({
+      title, url: url.href, date: facets.dates[number], upvotes: facets.upvotes[number],
+      code: inSorted(facets.code, number), topics: facets.paper_topics[number].map((t) => [facets.topics[t], ""]),
+    }, RESULT, fillMarked);
+    const snippet = item.querySelector(".digest-result__snippet");
     summary.then((text) => {
       item.dataset.tldr = text || "";
       if (text && !snippet.dataset.loaded) fillMarked(snippet, text);
     });
-    loadSnippet(url, snippet);
-    return item;
-  }
-
-  function fetchPage(url) {
-    return new Promise((resolve) => { waiting.push([url, resolve]); nextPage(); });
-  }
-
-  function dropWaitingPages() {
-    for (const [url, resolve] of waiting) {
-      abstracts.delete(url.href);
-      resolve(null);
-    }
-    waiting = [];
-  }
-
-  function nextPage() {
-    if (inFlight >= 2 || searching || !waiting.length) return;
-    const [url, resolve] = waiting.shift();
-    inFlight += 1;
-    fetch(url, { priority: "low" }).then((response) => response.text())
-      .catch(() => "")
-      .then((html) => { inFlight -= 1; resolve(html); nextPage(); });
-  }
-
-  function loadSnippet(url, element) {
-    if (!abstracts.has(url.href)) {
-      abstracts.set(url.href, fetchPage(url).then((html) => {
-        if (html === null) return null;
-        const abstract = new DOMParser().parseFromString(html, "text/html").querySelector(".digest-abstract");
-        return abstract ? abstract.textContent.trim() : "";
-      }).catch(() => ""));
-    }
-    abstracts.get(url.href).then((text) => {
+    pages.abstract(url).then((text) => {
       if (!text) return;
-      element.dataset.loaded = "1";
-      fillMarked(element, snippetOf(text));
+      snippet.dataset.loaded = "1";
+      fillMarked(snippet, snippetOf(text));
     });
+    return item;
   }
 
   function snippetOf(text) {
@@ -125,12 +67,10 @@ export function makeRenderer() {
     /* A new query: its words are marked from now on, and the pages earlier results waited for are dropped. */
     startQuery(queryWords) {
       words = queryWords;
-      dropWaitingPages();
-      searching += 1;
+      pages.startQuery();
     },
     endQuery() {
-      searching -= 1;
-      nextPage();
+      pages.endQuery();
     },
   };
 }
