@@ -203,8 +203,8 @@ class KeyphraseSettings:
     device: str = setting("auto", Text(("auto", "cpu", "cuda", "mps")))
     """``auto`` picks cuda, then mps, then cpu."""
     runtime: str = setting("auto", Text(("auto", "torch", "onnx")))
-    """What runs the model: ``onnx`` (ONNX Runtime, CPU only, same embeddings about 1.9× faster) or
-    ``torch``; ``auto`` is ONNX Runtime for the bundled model on a CPU, torch elsewhere."""
+    """What runs the model: ``onnx`` (ONNX Runtime, CPU only: the same embeddings, faster) or ``torch``;
+    ``auto`` is ONNX Runtime for the bundled model on a CPU, torch elsewhere."""
     batch_size: int = setting(0, Whole(minimum=0))
     """0 chooses a batch size for the device."""
     engine: str = setting("local", Text(("local", "ray")))

@@ -224,7 +224,8 @@ def _read_document(text: str, max_words: int) -> tuple[str, list[tuple[str, str]
 PARALLEL_TEXTS, TEXTS_PER_WORKER = 10_000, 1_000
 """From how many texts they are read on several processes, and how many texts at least each gets. The
 processes' server costs about a second to start (it loads lemminflect's lexicon) and each worker fills
-its word caches anew: on 2 CPUs, 16,000 texts took 4.3 s on two workers against 5.5 s on one."""
+its word caches anew, so few texts are read faster on one (docs/performance.md, "Figures behind the
+code")."""
 
 
 def default_workers(texts: int) -> int:

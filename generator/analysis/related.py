@@ -1,8 +1,9 @@
 """Stage 5b (after keyphrases): each paper's nearest papers by document embedding.
 
 The embeddings are those the keyphrase stage made (unit length), so nearness is cosine similarity and
-costs one matrix product, taken a block of rows at a time so that memory stays small at any size. At
-100,000 papers that product took a minute of every build, so the result is kept between builds
+costs one matrix product, taken a block of rows at a time so that memory stays small at any size. For a
+large digest that product is a noticeable part of every build (docs/scaling.md), so the result is kept
+between builds
 (``Neighbours``, in the cache folder): when papers were only added, each earlier paper's list is merged
 with the new papers alone, and only new papers are compared with all. The result is the one a fresh
 computation gives: scores are taken in float64 and rounded, and ties go to the paper earlier in the list.

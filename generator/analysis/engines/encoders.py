@@ -2,9 +2,9 @@
 
 ``torch`` runs the sentence-transformers model as it is (CPU, CUDA in float16, MPS). ``onnx`` runs the
 same weights through ONNX Runtime on the CPU: the bundled model is exported with ``torch.onnx`` when
-first needed (a child process, about 5 s; ``onnx_export``), mean pooling included, and gives the same
-embeddings (cosine ≥ 0.9999 to the torch path) about 1.9× faster on a CPU. Both subclass KeyBERT's
-``BaseEmbedder``, so KeyBERT takes either as its model.
+first needed (a child process; ``onnx_export``), mean pooling included, and gives the same embeddings
+as the torch path, faster on a CPU (docs/performance.md, "Figures behind the code"). Both subclass
+KeyBERT's ``BaseEmbedder``, so KeyBERT takes either as its model.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ class TorchEncoder(Encoder):
 
     Texts are split by the model's fast tokenizer (in Rust, on all CPUs) and the model runs on the tensors;
     embeddings stay on the device until the last batch, so the CPU splits a batch while the device runs
-    the one before. On an H100, encoding for 20,000 abstracts took 4.7 s so, and 6.8 s through
-    sentence-transformers' own ``encode``, which turns its tokenizer's output into Python lists."""
+    the one before: faster on a GPU than sentence-transformers' own ``encode``, which turns its
+    tokenizer's output into Python lists (docs/performance.md, "Figures behind the code")."""
 
     def __init__(self, model: Any, batch_size: int) -> None:
         super().__init__(batch_size)

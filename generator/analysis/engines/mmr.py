@@ -1,7 +1,7 @@
 """KeyBERT's Maximal Marginal Relevance, for many documents at once.
 
 ``keybert._mmr.mmr`` ranks one document per call, in Python: on a GPU that loop was a third of the
-keyphrase time (20.8 of 59.3 s for 20,000 abstracts on an H100) while the card waited. Here documents
+keyphrase time while the card waited (docs/performance.md, "Figures behind the code"). Here documents
 with alike candidate counts are ranked together as batched tensor work on the encoder's device, step by
 step as KeyBERT does: the candidate closest to the document first, then each time the one maximising
 ``(1 - diversity) * similarity to the document - diversity * highest similarity to a phrase already
