@@ -34,6 +34,9 @@ from generator.records import Digest, QualityReport
 
 log = get_plugin_logger("digest")
 
+ABOUT_PAGE = "about.md"
+"""The hand-written page the footer links to (``site_config/pages/about.md``)."""
+
 
 class GeneratedFile(File):
     """A generated page or file. Under ``mkdocs serve --dirtyreload`` MkDocs rebuilds only modified
@@ -143,7 +146,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return nav
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-        """The theme's frame.js gets the parts of the page frame it puts on every page (publish/frame.py)."""
+        """The theme's frame.js gets the parts of the page frame it puts on every page (publish/frame.py),
+        and the footer the address of the About page, as MkDocs gives it (none when there is no page)."""
+        about = files.get_file_from_path(ABOUT_PAGE)
+        env.globals["digest_about_url"] = about.url if about is not None else ""
         script = files.get_file_from_path(FRAME_JS)
         if script is None:
             raise PluginError(f"{FRAME_JS} is missing from the theme: mkdocs.yml's theme needs custom_dir "

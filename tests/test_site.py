@@ -475,3 +475,42 @@ def test_dates_index_shows_a_calendar_of_papers_per_day(seeds_site, seeds_json):
             d = dt.date.fromisoformat(day["date"])
             assert titles[f"{d:%a} {d.day} {d:%b %Y}"] == str(len(day["papers"]))
     assert "<script" not in svg
+
+
+class _Addresses(HTMLParser):
+    """Every address a page links or loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name in ("href", "src"):
+            if attributes.get(name):
+                self.found.append(attributes[name])
+
+
+def test_with_file_addresses_every_link_reaches_a_file(tmp_path, keyphrase_cache):
+    """MkDocs' ``use_directory_urls: false``: pages are ``x.html``, and every address the build writes (pages,
+    their links, papers.json's paper_url, the reading list's paper_url) follows."""
+    config_file = make_project(tmp_path / "project", keyphrase_cache, dumps=[str(EXAMPLE_DUMPS)],
+                               topics={"min_papers": 2})
+    config_file.write_text(config_file.read_text(encoding="utf-8") + "use_directory_urls: false\n",
+                           encoding="utf-8")
+    site = build_site(config_file, out=tmp_path / "site")
+    assert exported_digest(site)["paper_url"] == "papers/{id}.html"
+    assert '"paper_url": "papers/{id}.html"' in (site / "assets" / "javascripts" / "frame.js").read_text()
+    pages = sorted(site.rglob("*.html"))
+    paper = exported_digest(site)["papers"][0]["id"]
+    assert len(pages) > 40 and (site / "papers" / f"{paper}.html").is_file()
+    for page in pages:
+        parser = _Addresses()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for address in parser.found:
+            if re.match(r"[a-z][a-z0-9+.-]*:|#|//", address):
+                continue
+            path = address.split("#")[0].split("?")[0]
+            target = (site / path.lstrip("/") if path.startswith("/") else page.parent / path).resolve()
+            assert target.is_file() or (target / "index.html").is_file(), \
+                f"{page.relative_to(site)} links {address}"
