@@ -155,8 +155,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             raise PluginError(f"{FRAME_JS} is missing from the theme: mkdocs.yml's theme needs custom_dir "
                               "site_config/overrides")
         try:
-            settings = frame_settings(env, config, self._tabs, self.links.url_pattern(PATHS.paper))
-            script.content_string = settings + script.content_string
+            script.content_string = frame_settings(env, config, self._tabs, self.links) + script.content_string
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
         return env

@@ -500,7 +500,8 @@ def test_with_file_addresses_every_link_reaches_a_file(tmp_path, keyphrase_cache
                            encoding="utf-8")
     site = build_site(config_file, out=tmp_path / "site")
     assert exported_digest(site)["paper_url"] == "papers/{id}.html"
-    assert '"paper_url": "papers/{id}.html"' in (site / "assets" / "javascripts" / "frame.js").read_text()
+    frame = (site / "assets" / "javascripts" / "frame.js").read_text(encoding="utf-8")
+    assert '"paper_url": "papers/{id}.html"' in frame and 'href=\\"search/index.html\\"' in frame
     pages = sorted(site.rglob("*.html"))
     paper = exported_digest(site)["papers"][0]["id"]
     assert len(pages) > 40 and (site / "papers" / f"{paper}.html").is_file()

@@ -21,27 +21,28 @@ import jinja2
 from mkdocs.structure.nav import Navigation
 
 from generator.publish.compact import compact_html
+from generator.publish.urls import PATHS, Links
 
 FRAME_JS = "assets/javascripts/frame.js"
 
 
-def frame_settings(env: jinja2.Environment, config: Any, tabs: list[tuple[str, str]], paper_url: str
-                   ) -> str:
+def frame_settings(env: jinja2.Environment, config: Any, tabs: list[tuple[str, str]], links: Links) -> str:
     """The statement frame.js starts with: ``self.__digest_frame = {palette, top, search, config, tabs,
     paper_url}``; ``tabs`` are the navigation's top-level titles and addresses from the site root
     (``tab_links``), ``paper_url`` a paper page's address from the root, ``{id}`` for its id (the reading
-    list tells paper links by it)."""
+    list tells paper links by it). The search link's partial gets the search page's address."""
     features = list(config.theme.get("features") or [])
 
     def part(template: str) -> str:
-        return compact_html(env.get_template(template).render(config=config)).strip()
+        return compact_html(env.get_template(template).render(config=config,
+                                                               digest_search_url=links.url(PATHS.search))).strip()
 
     settings = {
         "palette": part("partials/palette.html") if config.theme.get("palette") else "",
         "top": part("partials/top-button.html") if "navigation.top" in features else "",
         "search": part("partials/search-button.html"),
         "tabs": [list(tab) for tab in tabs],
-        "paper_url": paper_url,
+        "paper_url": links.url_pattern(PATHS.paper),
         "config": {"features": features, "translations": {}, "search": None, "annotate": None, "tags": None,
                    "version": None},
     }
