@@ -24,7 +24,7 @@ from generator.analysis.engines.encoders import release_encoders
 from generator.analysis.topic_state import PUBLISHED_STATE, StateFiles
 from generator.config import ConfigError, DigestConfig, load_config
 from generator.pipeline import Timings, build_digest, publish
-from generator.project import DIGEST_FILE
+from generator.project import DIGEST_FILE, default_nav
 from generator.publish.compact import compact_html
 from generator.publish.frame import FRAME_JS, frame_settings, tab_links
 from generator.publish.icons import ICONS_CSS, icon_names, icons_css
@@ -118,7 +118,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         except jinja2.TemplateError as err:
             raise PluginError(f"Template error: {_where(err)}{err.message}") from err
         pages[ICONS_CSS] = self._icons_css(config)
-        in_nav = _nav_paths(config.nav)
+        in_nav = _nav_paths(config.nav if config.nav is not None else default_nav())
         for path, content in pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"{config.docs_dir}/{path} is hand-written, but the digest generates {path}; "
@@ -207,8 +207,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
 
 def _nav_paths(nav: object) -> set[str]:
-    """The pages mkdocs.yml's ``nav`` names; every other generated page is left out of the navigation
-    without MkDocs' warning."""
+    """The pages mkdocs.yml's ``nav`` names (the default project's, where it has none, so that MkDocs'
+    own navigation lists the same generated pages); every other generated page is left out of the
+    navigation without MkDocs' warning."""
     if isinstance(nav, str):
         return {nav}
     if isinstance(nav, dict):

@@ -45,6 +45,15 @@ def skeleton_folder() -> Path:
     return shipped_folder("generator.skeleton", ".")
 
 
+def default_nav() -> list:
+    """The navigation of the default ``mkdocs.yml``: what a project without a ``nav`` of its own shows of
+    the generated pages."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with (skeleton_folder() / MKDOCS_FILE).open(encoding="utf-8") as file:
+        return yaml_load(file)["nav"]
+
+
 def new_project(folder: Path, digest: dict[str, Any] | None = None, site_url: str | None = None) -> Path:
     """Write a project into ``folder`` (which must hold no ``mkdocs.yml``): the default ``mkdocs.yml`` and
     ``site_config/``, and an empty ``dumps/``. ``digest`` replaces the settings of ``site_config/digest.yml``

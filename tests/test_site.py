@@ -515,3 +515,23 @@ def test_with_file_addresses_every_link_reaches_a_file(tmp_path, keyphrase_cache
             target = (site / path.lstrip("/") if path.startswith("/") else page.parent / path).resolve()
             assert target.is_file() or (target / "index.html").is_file(), \
                 f"{page.relative_to(site)} links {address}"
+
+
+def test_a_project_without_nav_lists_the_main_generated_pages_and_no_paper(tmp_path, keyphrase_cache):
+    """MkDocs builds the navigation itself when mkdocs.yml has no ``nav``: it shows the generated pages
+    the default project's navigation names, never the thousands of paper, day and topic pages."""
+    config_file = make_project(tmp_path / "project", keyphrase_cache, dumps=[str(EXAMPLE_DUMPS)],
+                               topics={"min_papers": 2})
+    text = config_file.read_text(encoding="utf-8")
+    start = text.index("\nnav:")
+    end = re.search(r"\n[a-z_]+:", text[start + 1:]).start() + start + 1
+    config_file.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert "\nnav:" not in config_file.read_text(encoding="utf-8")
+    site = build_site(config_file, out=tmp_path / "site")
+    html = (site / "index.html").read_text(encoding="utf-8")
+    primary = html.index("md-nav--primary")
+    nav = html[primary: html.index("md-sidebar--secondary", primary)]
+    linked = {re.search(r'href="([^"]+)"', tag)[1] for tag in re.findall(r"<a\b[^>]*>", nav)
+              if "md-nav__link" in tag and "href=" in tag}
+    assert {"topics/", "dates/", "search/", "trending/", "about/"} <= linked, linked
+    assert not any(href.startswith(("papers/", "dates/20", "weeks/20")) for href in linked), linked
