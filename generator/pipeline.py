@@ -77,7 +77,8 @@ def read_papers(config: DigestConfig) -> tuple[list[Paper], QualityReport]:
 
 def build_digest(config: DigestConfig, timings: Timings | None = None, rebuild_topics: bool = False,
                  state_files: StateFiles | None = None) -> Digest:
-    """Run every stage up to the topics; problems in the dumps are logged and collected, never fatal.
+    """Run every analysis stage, from the dumps to the calendar; problems in the dumps are logged and
+    collected, never fatal.
     Topics grow from those kept by the last build (``state_files``, by default the configured state
     file) unless ``rebuild_topics``. One build at a time reads and fills the caches (``exclusive``); each
     stage keeps its own."""
