@@ -225,7 +225,7 @@ def _where(err: jinja2.TemplateError) -> str:
 
 def _drop_material_search_assets(files: Files) -> None:
     """Material copies its search worker and lunr language files into every site (docs/performance.md,
-    "Site size"); without its search plugin no page loads them."""
+    "Figures behind the code"); without its search plugin no page loads them."""
     for file in list(files):
         if file.src_uri.startswith(("assets/javascripts/lunr/", "assets/javascripts/workers/search.")):
             files.remove(file)

@@ -46,23 +46,22 @@ def _best_by_day(papers: list[Paper]) -> dict[dt.date | None, Best]:
     by_day: dict[dt.date | None, Best] = defaultdict(dict)
     for paper in papers:
         for sighting in paper.sightings:
-            seen = by_day[sighting.digest_date]
-            _, best = seen.get(paper.id, (paper, None))
-            seen[paper.id] = (paper, _more(best, sighting.upvotes))
+            _keep_best(by_day[sighting.digest_date], paper, sighting.upvotes)
     return by_day
 
 
 def _merged(by_day: dict[dt.date | None, Best], days: list[Day]) -> Best:
     merged: Best = {}
     for day in days:
-        for paper_id, (paper, count) in by_day[day.date].items():
-            _, best = merged.get(paper_id, (paper, None))
-            merged[paper_id] = (paper, _more(best, count))
+        for paper, count in by_day[day.date].values():
+            _keep_best(merged, paper, count)
     return merged
 
 
-def _more(count: int | None, other: int | None) -> int | None:
-    return other if count is None else count if other is None else max(count, other)
+def _keep_best(best: Best, paper: Paper, count: int | None) -> None:
+    """``paper`` in ``best`` with the higher of its count there and ``count`` (None: no count given)."""
+    _, kept = best.get(paper.id, (paper, None))
+    best[paper.id] = (paper, count if kept is None else kept if count is None else max(kept, count))
 
 
 def _ranked(best: Best) -> list[Ranked]:

@@ -6,7 +6,7 @@ the navigation.
 The first four only work by script (the toggle switches the scheme by script, the button is hidden until
 a script shows it, the configuration is read by Material's bundle, the search page searches by script),
 so a page without scripts loses nothing by them, and every page is smaller by them (docs/performance.md,
-"Site size"). The tabs are written where a page outside the navigation calls ``__digestTabs()``
+"Figures behind the code"). The tabs are written where a page outside the navigation calls ``__digestTabs()``
 (main.html). The markup is the theme's
 own partials (``partials/palette.html``, ``top-button.html``, ``search-button.html``), rendered once per
 build; frame.js puts each where Material's templates would, before Material's bundle looks for them.

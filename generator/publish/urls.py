@@ -89,19 +89,18 @@ class Links:
 
     use_directory_urls: bool = True
     site_url: str | None = None
-    _pages: dict[str, File] = field(default_factory=dict, compare=False, repr=False)
+    _pages: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def url(self, target: str) -> str:
         """The URL of a page (``.md``) or file under the docs folder, relative to the site root; the home
         page's is empty."""
         if not target.endswith(".md"):
             return target
-        url = self._page(target).url
-        return "" if url == "./" else url
+        return self._page(target)[0]
 
     def output_file(self, target: str) -> str:
         """Where a page (``.md``) or file is written in the site folder (``topics/x/index.html``)."""
-        return self._page(target).dest_uri if target.endswith(".md") else target
+        return self._page(target)[1] if target.endswith(".md") else target
 
     def url_pattern(self, page_of: Callable[[str], str]) -> str:
         """The URL of every page ``page_of`` places, with ``{id}`` where the id goes (``papers/{id}/``):
@@ -119,13 +118,14 @@ class Links:
             return self.site_url.rstrip("/") + "/" + self.url(target)
         return self.relative(target, here)
 
-    def _page(self, target: str) -> File:
-        """MkDocs' own record of the page, which knows its URL and output file; kept, as most pages are
-        linked many times."""
-        page = self._pages.get(target)
-        if page is None:
-            page = self._pages[target] = File(target, None, "", self.use_directory_urls)
-        return page
+    def _page(self, target: str) -> tuple[str, str]:
+        """The page's URL (the home page's empty) and output file, as MkDocs' own ``File`` gives them;
+        kept (two strings, not the ``File``), as most pages are linked many times."""
+        found = self._pages.get(target)
+        if found is None:
+            page = File(target, None, "", self.use_directory_urls)
+            found = self._pages[target] = ("" if page.url == "./" else page.url, page.dest_uri)
+        return found
 
 
 _ID = "0id0"
