@@ -34,3 +34,22 @@ def _acronym_of(short: str, long: str) -> bool:
     words = long.replace("-", " ").split()
     return (" " not in short.strip() and len(capitals) >= 2 and len(words) >= 2
             and capitals.lower() == "".join(w[0] for w in words).lower())
+
+
+def near_synonym_pairs(labels: list[str], vectors: np.ndarray, threshold: float = 0.75
+                       ) -> list[tuple[str, str]]:
+    """Label pairs for a reader to judge: labels whose embeddings (unit rows of ``vectors``) are this
+    close, or that name one thing's different heads ("position encoding", "position embedding": the
+    same words but the last). Synonyms and distinct ideas alike ("speech recognition", "speech
+    synthesis"): what the merge rule left apart, for a reader to tell which."""
+    pairs = []
+    for (i, a), (j, b) in itertools.combinations(enumerate(labels), 2):
+        words_a, words_b = _words(a), _words(b)
+        other_head = len(words_a) == len(words_b) >= 2 and words_a[:-1] == words_b[:-1]
+        if float(vectors[i] @ vectors[j]) >= threshold or other_head:
+            pairs.append((a, b))
+    return pairs
+
+
+def _words(label: str) -> list[str]:
+    return [topic_key(word) for word in label.split(" (")[0].split()]

@@ -36,7 +36,7 @@ from nltk.stem.porter import PorterStemmer  # noqa: E402
 
 from bench.corpus import write_corpus  # noqa: E402
 from bench.examples import INSPEC, SEED_DEFAULT_YEAR, SEEDS  # noqa: E402
-from bench.topic_measures import similarity_ratio, variant_pairs  # noqa: E402
+from bench.topic_measures import near_synonym_pairs, similarity_ratio, variant_pairs  # noqa: E402
 from generator.analysis.cache import TextCache  # noqa: E402
 from generator.analysis.keyphrases import (  # noqa: E402
     PhraseEmbedder,
@@ -78,8 +78,9 @@ def our_row(digest: Digest) -> dict:
     }
 
 
-def label_support(digest: Digest) -> float:
-    """Mean over topics of the share of papers whose Inspec keys hold every content word of the label."""
+def label_support(digest: Digest, half: int | None = None) -> float:
+    """Mean over topics of the share of papers whose Inspec keys hold every content word of the label;
+    ``half`` 0 or 1: over the papers of even or odd document number only."""
     key_words = {}
     for path in (INSPEC / "keys").glob("*.key"):
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -88,7 +89,9 @@ def label_support(digest: Digest) -> float:
     for topic in digest.topics:
         words = re.findall(r"[a-z0-9]+", topic.label.split(" (")[0].lower())
         needed = {_STEMMER.stem(w) for w in words if w not in FUNCTION_WORDS}
-        shares.append(np.mean([needed <= key_words.get(i, set()) for i in topic.paper_ids]))
+        members = [i for i in topic.paper_ids if half is None or int(i.split("-")[1]) % 2 == half]
+        if members:
+            shares.append(np.mean([needed <= key_words.get(i, set()) for i in members]))
     return float(np.mean(shares)) if shares else 0.0
 
 
@@ -216,7 +219,14 @@ def main() -> None:
                   f"{row['largest']:>7.1%} {cells[0]:>8} {cells[1]:>7} {cells[2]:>5} {cells[3]:>5} "
                   f"{row['ratio']:>6.2f} {seconds:>7.1f}")
         if name.startswith("inspec"):
-            print(f"label support on Inspec (Paper Digest): {label_support(digest):.2f}")
+            print(f"label support on Inspec (Paper Digest): {label_support(digest):.3f} "
+                  f"(even documents {label_support(digest, 0):.3f}, odd {label_support(digest, 1):.3f})")
+        labels = [t.label for t in digest.topics]
+        vectors = PhraseEmbedder(DigestConfig().keyphrases, CACHE)([label.split(" (")[0] for label in labels])
+        pairs = near_synonym_pairs(labels, vectors)
+        print(f"{name}: {len(pairs)} label pairs to read (cosine >= 0.75, or all words but the last alike):")
+        for a, b in pairs:
+            print(f"    {a}  /  {b}")
     with tempfile.TemporaryDirectory() as folder:
         for measure, value in stability(sorted(SEEDS.glob("*.txt")), SEED_DEFAULT_YEAR, Path(folder)).items():
             shown = value if isinstance(value, str) else f"{value:.1%}"

@@ -225,7 +225,7 @@ class TopicSettings:
     max_share: float = setting(0.12, Number(0.0, 1.0, above=True))
     """A phrase shared by more than this share of all papers is too common to be a topic."""
     max_topics: int | None = setting(None, c.Optional(Whole(minimum=1)))
-    """Unset, it follows the digest's size (``topics_allowed``): one per 50 papers, at least 60."""
+    """Unset, it follows the digest's size (``topics_allowed``): one per 50 papers, at least 100."""
     max_topics_per_paper: int = setting(5, Whole(1, 20))
     areas_from: int = setting(80, Whole(minimum=1))
     """A digest with more topics than this groups them into areas on the topic index."""
@@ -242,7 +242,7 @@ class TopicSettings:
 
     def topics_allowed(self, papers: int) -> int:
         """Topics a digest of ``papers`` papers may have."""
-        return self.max_topics if self.max_topics is not None else max(60, papers // 50)
+        return self.max_topics if self.max_topics is not None else max(100, papers // 50)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,11 @@ from generator.analysis.keyphrases import PhraseEmbedder
 from generator.analysis.phrases import topic_key
 from generator.analysis.topics import (
     acronym_expansions,
+    backdrop_stems,
     build_topics,
+    content_key,
     phrase_heads,
+    wording_variants,
 )
 from generator.config import KeyphraseSettings, TopicSettings
 from generator.records import Paper
@@ -153,3 +156,43 @@ def test_labels_say_something_once_in_one_casing():
     papers, embeddings = _corpus(spec)
     topics = build_topics(papers, TopicSettings(min_papers=2, max_share=1.0), embeddings)
     assert {t.label: t.synonyms for t in topics} == {"BERT": ["BERT models"], "vision-language models": []}
+
+
+def test_an_acronym_spelt_out_two_ways_makes_the_two_wordings_one_phrase():
+    texts = ["We extend rotary position embedding (RoPE) to images.",
+             "Rotary position encoding (RoPE) fails beyond the training length.",
+             "We forecast each time series (TS).", "Every time step (TS) costs a call."]
+    assert wording_variants(texts) == {
+        topic_key("rotary position encoding"): topic_key("rotary position embedding"),
+        topic_key("position encoding"): topic_key("position embedding"),
+    }
+
+
+def test_a_word_nearly_every_text_uses_says_nothing_in_that_digest_only():
+    texts = [f"Multilingual language models for task {i}." for i in range(20)]
+    backdrop = backdrop_stems(texts)
+    assert {topic_key("language"), topic_key("multilingual")} <= backdrop
+    assert backdrop_stems(texts[:10]) == frozenset(), "too few texts to tell a backdrop from a theme"
+    texts = [f"Language models for task {i}." for i in range(12)] + [
+        f"Multilingual protein {i} folds." for i in range(8)]
+    backdrop = backdrop_stems(texts)
+    assert content_key("multilingual language models", backdrop) == content_key("multilingual models")
+    assert content_key("transformer-based language models", backdrop) == content_key("transformer models")
+    assert content_key("multilingual language models") != content_key("multilingual models")
+
+
+def test_labels_that_differ_by_the_digests_backdrop_or_a_spelt_out_acronym_are_one_topic():
+    spec = ([(["multilingual language models"], SPEECH)] * 3 + [(["multilingual models"], SPEECH)] * 3
+            + [(["rotary position embedding"], VISION)] * 2 + [(["position encoding"], VISION)] * 4
+            + [(["speech recognition"], PROTEIN)] * 4 + [(["speech synthesis"], PROTEIN)] * 4 + [([], VISION)])
+    papers, embeddings = _corpus(spec)
+    texts = {p.id: f"Language models, paper {i}." for i, p in enumerate(papers)}
+    texts |= {"p06": "Rotary position embedding (RoPE) for language.",
+              "p08": "Rotary position encoding (RoPE) in language models."}
+    topics = build_topics(papers, TopicSettings(min_papers=3, max_share=1.0), embeddings, texts)
+    assert {t.label: (t.synonyms, len(t.paper_ids)) for t in topics} == {
+        "multilingual language models": (["multilingual models"], 6),
+        "position encoding": (["position embedding"], 7),  # with the paper of no keyphrase, as close
+        "speech recognition": ([], 4),
+        "speech synthesis": ([], 4),
+    }

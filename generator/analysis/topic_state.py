@@ -206,16 +206,16 @@ def _new_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[s
     ranked, limit = ranked_candidates(papers, settings, embeddings, phrases, candidates)
     needed = settings.papers_needed(len(papers))
     covered = {alias for t in kept for alias in t.aliases}
-    said = {content_key(t.label) for t in kept}
+    said = {phrases.content(t.label) for t in kept}
     eligible = []
     for candidate in ranked:
         candidate = dataclasses.replace(candidate, papers=candidate.papers & fresh)
         if (len(candidate.papers) >= needed and not candidate.aliases & covered
-                and content_key(candidate.label) not in said
+                and phrases.content(candidate.label) not in said
                 and all(jaccard(candidate.papers, set(t.paper_ids)) < OVERLAP_LIMIT for t in kept)):
             eligible.append(candidate)
     taken = {t.id for t in kept} | {r.id for r in state.retired}
-    return make_topics(choose(eligible, room, limit, None), taken=taken)
+    return make_topics(choose(eligible, room, limit, None, phrases.content), taken=taken)
 
 
 def _retire(state: TopicState, topics: list[Topic]) -> list[RetiredTopic]:

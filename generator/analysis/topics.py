@@ -47,17 +47,24 @@ neighbour such as "word embeddings" would dilute it). Neither similarity alone s
 "continual learning" and "lifelong learning" score 0.71 as phrases while "image generation" and "video
 generation" score 0.76."""
 GENERIC_WORDS = frozenset("""
-accuracy analysis application approach art baseline benchmark capability case data dataset downstream
-effectiveness efficiency evaluation example experiment feature framework generation improvement
+accuracy algorithm analysis application approach art baseline benchmark capability case corpus data dataset
+downstream effectiveness efficiency evaluation example experiment feature framework generation improvement
 information input level method model nlg nlp number output paper parameter performance problem process
 quality result sample sequence set setting size state study system task technique time training type use
-way work
+strategy way work
 """.split())
 """Words that say nothing of what a paper is about: a label made only of these (and function words),
 such as "training data", "NLP tasks" or "generation tasks", is never a topic, and two labels that differ
 only by them ("BERT", "BERT models") name one topic. Compared by Porter stem."""
 GENERIC_STEMS = frozenset(topic_key(word) for word in GENERIC_WORDS)
-PLACEMENT_QUANTILE = 0.9
+COMBINING_FORMS = ("-based", "-driven", "-oriented", "-powered")
+"""Endings that say how, not what: "transformer-based models" names the topic "transformer models"."""
+BACKDROP_SHARE = 0.6
+"""A word that this share of the digest's texts use is its backdrop, generic in this digest alone: in a
+digest of language-model papers, "language" says no more than "model" ("multilingual language models"
+and "multilingual models" name one topic), while in one of control or finance abstracts it keeps its
+meaning. Shares measured on the seeds and Inspec: docs/performance.md."""
+PLACEMENT_QUANTILE = 0.8
 """A paper whose keyphrases carry no topic's phrase joins a topic only when it is closer to the topic's
 centroid than this share of the papers outside the topic are: a threshold calibrated for each topic
 against its own background, so that it holds in a tight corpus (every paper about language models) as in
@@ -86,13 +93,50 @@ def phrase_heads(phrase: str) -> list[str]:
 def acronym_expansions(texts: list[str]) -> dict[str, str]:
     """Acronym key → expansion key, from definitions such as "large language models (LLMs)"."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for acronym, expansion in _definitions(texts):
+        votes[acronym]["".join(expansion)] += 1
+    return {acronym: counts.most_common(1)[0][0] for acronym, counts in sorted(votes.items())}
+
+
+def wording_variants(texts: list[str]) -> dict[str, str]:
+    """Phrase key → the key of the wording it varies, where papers spell out one acronym in two ways
+    that differ only in their last word after at least two shared ones ("rotary position embedding
+    (RoPE)", "rotary position encoding (RoPE)"): the two wordings, and the phrases they end with
+    ("position embedding"), name one thing. One shared word is not enough: "time series (TS)" and
+    "time step (TS)" are two things."""
+    spelled: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for acronym, expansion in _definitions(texts):
+        spelled[acronym].add(expansion)
+    canonical: dict[str, str] = {}
+    for expansions in spelled.values():
+        for a, b in itertools.combinations(sorted(expansions), 2):
+            if len(a) == len(b) >= 3 and a[:-1] == b[:-1] and a[-1] != b[-1]:
+                for start in range(len(a) - 1):
+                    _join(canonical, "".join(a[start:]), "".join(b[start:]))
+    return {key: _root(canonical, key) for key in sorted(canonical) if _root(canonical, key) != key}
+
+
+def _definitions(texts: list[str]) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(acronym key, the topic key of each word of its expansion) for every definition in ``texts``."""
     for text in texts:
         for match in _ACRONYM_IN_PARENS.finditer(text):
             words_before = _words_before(text, match.start())
             expansion = _expansion(words_before, match[1]) if len(words_before) >= 2 else None
             if expansion:
-                votes[topic_key(match[1])][topic_key(expansion)] += 1
-    return {acronym: counts.most_common(1)[0][0] for acronym, counts in sorted(votes.items())}
+                yield topic_key(match[1]), tuple(topic_key(word) for word in expansion.split())
+
+
+def _root(parents: dict[str, str], key: str) -> str:
+    while parents.get(key, key) != key:
+        key = parents[key]
+    return key
+
+
+def _join(parents: dict[str, str], a: str, b: str) -> None:
+    """One group for ``a`` and ``b``, named by its alphabetically first key."""
+    first, second = sorted((_root(parents, a), _root(parents, b)))
+    parents.setdefault(first, first)
+    parents[second] = first
 
 
 def _words_before(text: str, end: int) -> list[str]:
@@ -161,7 +205,7 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
     phrases = PaperPhrases.of(papers, texts or {}, phrase_keys)
     ranked, limit = ranked_candidates(papers, settings, embeddings, phrases)
     synonyms = _SynonymTest(ranked, embeddings, embed_phrases) if embed_phrases else None
-    chosen = choose(ranked, settings.topics_allowed(len(papers)), limit, synonyms)
+    chosen = choose(ranked, settings.topics_allowed(len(papers)), limit, synonyms, phrases.content)
     topics = make_topics(chosen)
     assign(papers, topics, embeddings, settings, phrases.in_text)
     kept = sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
@@ -171,19 +215,40 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
 
 @dataclass
 class PaperPhrases:
-    """The phrases of each paper that topics are matched on: acronym expansions found in the texts, and
-    the topic keys of every noun phrase in each paper's text (expanded)."""
+    """The phrases of each paper that topics are matched on: acronym expansions and wording variants
+    found in the texts, the topic keys of every noun phrase in each paper's text (expanded), and the
+    digest's backdrop words (``BACKDROP_SHARE``)."""
 
     expansions: dict[str, str]
     in_text: dict[str, set[str]]
+    backdrop: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, papers: list[Paper], texts: dict[str, str],
            phrase_keys: Callable[[str], list[str]] | None = None) -> PaperPhrases:
-        expansions = acronym_expansions([texts[p.id] for p in papers if p.id in texts])
+        present = [texts[p.id] for p in papers if p.id in texts]
+        variants = wording_variants(present)
+        expansions = {key: variants.get(expansion, expansion)
+                      for key, expansion in acronym_expansions(present).items()}
+        expansions |= {key: variant for key, variant in variants.items() if key not in expansions}
         keys = phrase_keys or text_phrase_keys
         return cls(expansions, {p.id: {expansions.get(k, k) for k in keys(texts[p.id])}
-                                for p in papers if p.id in texts})
+                                for p in papers if p.id in texts}, backdrop_stems(present))
+
+    def content(self, label: str) -> str:
+        """``content_key`` in this digest: its backdrop words left out too."""
+        return content_key(label, self.backdrop)
+
+
+def backdrop_stems(texts: list[str]) -> frozenset[str]:
+    """The stems of the words that ``BACKDROP_SHARE`` of ``texts`` use (none for fewer than 20 texts,
+    too few to tell a backdrop from a theme)."""
+    if len(texts) < 20:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({topic_key(w) for w in PLAIN_WORD.findall(text.lower()) if w not in FUNCTION_WORDS})
+    return frozenset(stem for stem, n in counts.items() if n >= BACKDROP_SHARE * len(texts))
 
 
 def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
@@ -195,8 +260,8 @@ def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: 
     needed = settings.papers_needed(len(papers))
     limit = max(2 * needed, math.floor(settings.max_share * len(papers)))
     in_text = Counter(key for keys in phrases.in_text.values() for key in keys)
-    viable = [c for c in candidates.values()
-              if needed <= len(c.papers) <= limit and in_text.get(c.key, 0) <= limit and content_key(c.label)]
+    viable = [c for c in candidates.values() if needed <= len(c.papers) <= limit
+              and in_text.get(c.key, 0) <= limit and phrases.content(c.label)]
     baseline = mean_pair_similarity([embeddings[p.id] for p in papers])
     for candidate in viable:
         cohesion = mean_pair_similarity([embeddings[i] for i in sorted(candidate.papers)])
@@ -204,12 +269,17 @@ def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: 
     return sorted(viable, key=lambda c: (-c.score, c.key)), limit
 
 
-def content_key(label: str) -> str:
-    """What a label says once its generic and function words are left out ("BERT models" → "bert"):
-    empty for a label made only of them."""
+def content_key(label: str, backdrop: frozenset[str] = frozenset()) -> str:
+    """What a label says once its generic and function words (and the digest's ``backdrop``) are left
+    out, and the combining forms of its words ("BERT models" → "bert", "transformer-based models" →
+    "transform"): empty for a label made only of them."""
     words = PLAIN_WORD.findall(label.lower().split(" (")[0])
-    stems = [topic_key(w) for w in words if w not in FUNCTION_WORDS]
-    return " ".join(s for s in stems if s not in GENERIC_STEMS)
+    stems = (topic_key(_without_combining_form(w)) for w in words if w not in FUNCTION_WORDS)
+    return " ".join(s for s in stems if s not in GENERIC_STEMS and s not in backdrop)
+
+
+def _without_combining_form(word: str) -> str:
+    return next((word.removesuffix(form) for form in COMBINING_FORMS if word.endswith(form)), word)
 
 
 def relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.ndarray]) -> None:
@@ -285,17 +355,19 @@ class _SynonymTest:
         return _unit(np.mean([self.embeddings[i] for i in sorted(paper_ids)], axis=0))
 
 
-def choose(ranked: list[_Candidate], max_topics: int, limit: int,
-            synonyms: _SynonymTest | None) -> list[_Candidate]:
-    """The best candidates, skipping those whose papers mostly belong to a chosen topic; a near-synonym
-    of a chosen topic joins it while the topic stays within ``limit`` papers."""
+def choose(ranked: list[_Candidate], max_topics: int, limit: int, synonyms: _SynonymTest | None,
+           content: Callable[[str], str] = content_key) -> list[_Candidate]:
+    """The best candidates, skipping those whose papers mostly belong to a chosen topic; one whose label
+    says the same (``content``) or a near-synonym joins the topic while it stays within ``limit``
+    papers (a label that says the same is never a topic of its own)."""
     chosen: list[_Candidate] = []
     for candidate in ranked:
         if len(chosen) == max_topics:
             break
-        same = next((c for c in chosen if content_key(c.label) == content_key(candidate.label)), None)
-        if same:
+        same = next((c for c in chosen if content(c.label) == content(candidate.label)), None)
+        if same and len(same.papers | candidate.papers) <= limit:
             same.absorb(candidate)
+        if same:
             continue
         if any(jaccard(candidate.papers, c.papers) >= OVERLAP_LIMIT for c in chosen):
             continue
@@ -313,8 +385,20 @@ def make_topics(chosen: list[_Candidate], taken: Iterable[str] = ()) -> list[Top
     ordered = sorted(chosen, key=lambda c: c.key)
     slugs = unique_slugs((candidate.label for candidate in ordered), fallback="topic", taken=taken)
     return [Topic(slug, candidate.label, sorted(candidate.papers), candidate.key, sorted(candidate.aliases),
-                  _defining_phrases(candidate.sources), sorted(candidate.synonyms, key=str.lower))
+                  _defining_phrases(candidate.sources), _also_covers(candidate))
             for slug, candidate in zip(slugs, ordered, strict=True)]
+
+
+def _also_covers(candidate: _Candidate) -> list[str]:
+    """The labels of merged near-synonyms, and the other wordings of the topic's phrase itself
+    ("position embedding" in "position encoding", ``wording_variants``)."""
+    said = {topic_key(label) for label in [_label_words(candidate.spellings), *candidate.synonyms]}
+    covers = list(candidate.synonyms)
+    for spelling in sorted(candidate.spellings, key=lambda s: (-candidate.spellings[s], s)):
+        if not _is_acronym(spelling) and topic_key(spelling) not in said:
+            said.add(topic_key(spelling))
+            covers.append(label_case(spelling))
+    return sorted(covers, key=str.lower)
 
 
 def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.ndarray],
