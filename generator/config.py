@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,6 +240,11 @@ class TopicSettings:
         if self.min_papers is not None:
             return self.min_papers
         return 2 if papers < 100 else 3 if papers < 2000 else 5
+
+    def largest_topic(self, papers: int) -> int:
+        """The most papers a topic may hold in a digest of ``papers`` papers: ``max_share`` of them, or
+        twice ``papers_needed`` in a small digest."""
+        return max(2 * self.papers_needed(papers), math.floor(self.max_share * papers))
 
     def topics_allowed(self, papers: int) -> int:
         """Topics a digest of ``papers`` papers may have."""

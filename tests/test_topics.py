@@ -12,6 +12,7 @@ from generator.analysis.keyphrases import PhraseEmbedder
 from generator.analysis.phrases import topic_key
 from generator.analysis.topics import (
     acronym_expansions,
+    assign,
     backdrop_stems,
     build_topics,
     content_key,
@@ -19,7 +20,7 @@ from generator.analysis.topics import (
     wording_variants,
 )
 from generator.config import KeyphraseSettings, TopicSettings
-from generator.records import Paper
+from generator.records import Paper, Topic
 
 
 def _unit(*values: float) -> np.ndarray:
@@ -196,3 +197,14 @@ def test_labels_that_differ_by_the_digests_backdrop_or_a_spelt_out_acronym_are_o
         "speech recognition": ([], 4),
         "speech synthesis": ([], 4),
     }
+
+
+def test_placement_never_takes_a_topic_past_its_largest_size():
+    spec = [(["speech recognition"], SPEECH)] * 3 + [([], SPEECH)] * 5 + [([], PROTEIN)] * 2
+    papers, embeddings = _corpus(spec)
+    speech = Topic("speech-recognition", "speech recognition", ["p00", "p01", "p02"], "speechrecognit")
+    settings = TopicSettings(min_papers=2, max_share=0.5)
+    assign(papers, [speech], embeddings, settings)
+    assert len(speech.paper_ids) == settings.largest_topic(len(papers)) == 5
+    assert {"p00", "p01", "p02"} <= set(speech.paper_ids), "the phrase's own papers stay"
+    assert sum(bool(p.topics) for p in papers[3:8]) == 2

@@ -258,7 +258,7 @@ def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: 
     are those of ``candidates_by_key`` when the caller has them already."""
     candidates = candidates if candidates is not None else candidates_by_key(papers, phrases.expansions)
     needed = settings.papers_needed(len(papers))
-    limit = max(2 * needed, math.floor(settings.max_share * len(papers)))
+    limit = settings.largest_topic(len(papers))
     in_text = Counter(key for keys in phrases.in_text.values() for key in keys)
     viable = [c for c in candidates.values() if needed <= len(c.papers) <= limit
               and in_text.get(c.key, 0) <= limit and phrases.content(c.label)]
@@ -407,9 +407,10 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
     """Each paper keeps its closest topics among those whose phrase its keyphrases carry. A paper whose
     keyphrases carry none joins the topics whose phrase its text names and that it is close to
     (``PLACEMENT_QUANTILE``), or else its nearest topic if it is close to that one; otherwise it stays
-    without a topic. A paper in ``fixed`` keeps exactly the topics given there; one in ``judged`` (left
-    without a topic by an earlier build) joins a topic only by carrying its phrase, so that a new day
-    does not move it on embedding evidence that shifted a little."""
+    without a topic. Placement never takes a topic past ``largest_topic`` papers. A paper in ``fixed``
+    keeps exactly the topics given there; one in ``judged`` (left without a topic by an earlier build)
+    joins a topic only by carrying its phrase, so that a new day does not move it on embedding evidence
+    that shifted a little."""
     fixed, in_text, judged = fixed or {}, in_text or {}, judged or set()
     if not topics:
         for paper in papers:
@@ -424,6 +425,7 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
     sampled = np.vstack([block[[n - start for n in sample if start <= n < start + len(block)]]
                          for start, block in _similarities(papers, embeddings, centroids)])
     threshold = placement_thresholds(sampled, [members.get(papers[n].id, []) for n in sample])
+    placed: list[tuple[float, str, Paper, int]] = []
     for start, block in _similarities(papers, embeddings, centroids):
         for paper, closeness in zip(papers[start:start + len(block)], block, strict=True):
             if fixed.get(paper.id):
@@ -436,10 +438,23 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
                        if named & set(t.aliases) and closeness[i] >= threshold[i]]
                 nearest = int(np.argmax(closeness - threshold))
                 own = own or ([nearest] if closeness[nearest] >= threshold[nearest] else [])
+                placed.extend((float(closeness[i]), paper.id, paper, i) for i in own)
             own = sorted(own, key=lambda i: (-closeness[i], topics[i].key))
             paper.topics = [topics[i].id for i in own[: settings.max_topics_per_paper]]
+    _keep_within(topics, papers, placed, settings.largest_topic(len(papers)))
     for topic in topics:
         topic.paper_ids = sorted(p.id for p in papers if topic.id in p.topics)
+
+
+def _keep_within(topics: list[Topic], papers: list[Paper], placed: list[tuple[float, str, Paper, int]],
+                 largest: int) -> None:
+    """A topic that placement would take past ``largest`` papers keeps the placed papers closest to it."""
+    sizes = Counter(topic_id for paper in papers for topic_id in paper.topics)
+    for *_, paper, index in sorted(placed, key=lambda entry: entry[:2]):
+        topic_id = topics[index].id
+        if sizes[topic_id] > largest and topic_id in paper.topics:
+            paper.topics.remove(topic_id)
+            sizes[topic_id] -= 1
 
 
 def _similarities(papers: list[Paper], embeddings: dict[str, np.ndarray], centroids: np.ndarray
