@@ -42,7 +42,7 @@ SEED_WATCHLISTS = [
 ]
 """Two watchlists, with exclusions, that the seeds site is built with."""
 SEED_AREAS_FROM = 20
-"""The seeds have about 60 topics: grouping them into areas from 20 puts the areas on their site."""
+"""The seeds have about 80 topics: grouping them into areas from 20 puts the areas on their site."""
 EXAMPLE_SITE_URL = "https://lab.example.org/digest/"
 """The example site is built as if published there: its feeds and exports carry absolute links."""
 
