@@ -13,10 +13,12 @@ Candidates are ranked by how tightly their papers cluster: the mean similarity o
 that of random pairs of papers, squared so that cohesion outweighs size, times the square root of their
 size. They are taken greedily, skipping a candidate whose papers mostly belong to a chosen topic; a
 near-synonym of a chosen topic (close label embeddings and close papers) joins it instead, and so does
-one whose label says the same once generic words are left out ("BERT models" and "BERT"); a label made
-only of generic words is never a topic. Each paper keeps its 1-5 closest topics among those whose phrase
-it carries; a paper that carries none joins a topic only when the evidence holds (``assign``), and may
-stay without one. ``topic_state`` keeps the topics between builds.
+one whose label says the same once generic words are left out ("BERT models" and "BERT"), the digest's
+backdrop words too ("multilingual language models" and "multilingual models" where most papers are
+about language); a label made only of such words is never a topic. Two wordings that papers give for one
+acronym are one phrase ("rotary position embedding/encoding (RoPE)"). Each paper keeps its 1-5 closest
+topics among those whose phrase it carries; a paper that carries none joins a topic only when the
+evidence holds (``assign``), and may stay without one. ``topic_state`` keeps the topics between builds.
 """
 
 from __future__ import annotations
@@ -74,8 +76,8 @@ SIMILARITY_ROWS = 4096
 """Papers whose similarity to every topic is taken at once: all of a large digest's papers against all its
 topics were the peak of a whole build (docs/scaling.md)."""
 THRESHOLD_SAMPLE = 5000
-"""Papers outside a topic that its threshold is estimated from (an even sample by id), so that the cost
-stays linear in a digest of 100,000 papers."""
+"""Papers outside a topic that its threshold is estimated from (an even sample by id), and texts that the
+backdrop is estimated from, so that the cost stays linear in a digest of 100,000 papers."""
 TEXT_KEYS_VERSION = "2"
 """Bump when ``text_phrase_keys`` changes, so cached phrase keys are recomputed."""
 DEFINING_PHRASES = 5
@@ -92,10 +94,7 @@ def phrase_heads(phrase: str) -> list[str]:
 
 def acronym_expansions(texts: list[str]) -> dict[str, str]:
     """Acronym key → expansion key, from definitions such as "large language models (LLMs)"."""
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for acronym, expansion in _definitions(texts):
-        votes[acronym]["".join(expansion)] += 1
-    return {acronym: counts.most_common(1)[0][0] for acronym, counts in sorted(votes.items())}
+    return _expansions(_definitions(texts))
 
 
 def wording_variants(texts: list[str]) -> dict[str, str]:
@@ -104,8 +103,23 @@ def wording_variants(texts: list[str]) -> dict[str, str]:
     (RoPE)", "rotary position encoding (RoPE)"): the two wordings, and the phrases they end with
     ("position embedding"), name one thing. One shared word is not enough: "time series (TS)" and
     "time step (TS)" are two things."""
+    return _variants(_definitions(texts))
+
+
+Definition = tuple[str, tuple[str, ...]]
+"""(acronym key, the topic key of each word of its expansion)."""
+
+
+def _expansions(definitions: Iterable[Definition]) -> dict[str, str]:
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for acronym, expansion in definitions:
+        votes[acronym]["".join(expansion)] += 1
+    return {acronym: counts.most_common(1)[0][0] for acronym, counts in sorted(votes.items())}
+
+
+def _variants(definitions: Iterable[Definition]) -> dict[str, str]:
     spelled: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-    for acronym, expansion in _definitions(texts):
+    for acronym, expansion in definitions:
         spelled[acronym].add(expansion)
     canonical: dict[str, str] = {}
     for expansions in spelled.values():
@@ -116,8 +130,8 @@ def wording_variants(texts: list[str]) -> dict[str, str]:
     return {key: _root(canonical, key) for key in sorted(canonical) if _root(canonical, key) != key}
 
 
-def _definitions(texts: list[str]) -> Iterator[tuple[str, tuple[str, ...]]]:
-    """(acronym key, the topic key of each word of its expansion) for every definition in ``texts``."""
+def _definitions(texts: list[str]) -> Iterator[Definition]:
+    """Every acronym definition in ``texts``."""
     for text in texts:
         for match in _ACRONYM_IN_PARENS.finditer(text):
             words_before = _words_before(text, match.start())
@@ -227,9 +241,10 @@ class PaperPhrases:
     def of(cls, papers: list[Paper], texts: dict[str, str],
            phrase_keys: Callable[[str], list[str]] | None = None) -> PaperPhrases:
         present = [texts[p.id] for p in papers if p.id in texts]
-        variants = wording_variants(present)
+        definitions = list(_definitions(present))
+        variants = _variants(definitions)
         expansions = {key: variants.get(expansion, expansion)
-                      for key, expansion in acronym_expansions(present).items()}
+                      for key, expansion in _expansions(definitions).items()}
         expansions |= {key: variant for key, variant in variants.items() if key not in expansions}
         keys = phrase_keys or text_phrase_keys
         return cls(expansions, {p.id: {expansions.get(k, k) for k in keys(texts[p.id])}
@@ -241,14 +256,17 @@ class PaperPhrases:
 
 
 def backdrop_stems(texts: list[str]) -> frozenset[str]:
-    """The stems of the words that ``BACKDROP_SHARE`` of ``texts`` use (none for fewer than 20 texts,
-    too few to tell a backdrop from a theme)."""
+    """The stems of the words that ``BACKDROP_SHARE`` of ``texts`` use, estimated on an even sample of
+    ``THRESHOLD_SAMPLE`` texts (none for fewer than 20 texts, too few to tell a backdrop from a theme)."""
     if len(texts) < 20:
         return frozenset()
+    sample = texts[::max(1, math.ceil(len(texts) / THRESHOLD_SAMPLE))]
+    stems: dict[str, str] = {}
     counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update({topic_key(w) for w in PLAIN_WORD.findall(text.lower()) if w not in FUNCTION_WORDS})
-    return frozenset(stem for stem, n in counts.items() if n >= BACKDROP_SHARE * len(texts))
+    for text in sample:
+        words = set(PLAIN_WORD.findall(text.lower())) - FUNCTION_WORDS
+        counts.update({stems.get(w) or stems.setdefault(w, topic_key(w)) for w in words})
+    return frozenset(stem for stem, n in counts.items() if n >= BACKDROP_SHARE * len(sample))
 
 
 def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
