@@ -148,3 +148,19 @@ def test_the_published_copy_stands_in_for_a_missing_state_file(tmp_path, caplog)
     assert load_state(StateFiles(None, published)) == state, "a digest of another folder: its site alone"
     save_state(StateFiles(None, published), state_json(TopicState()))
     assert not kept.exists() and published.read_text(encoding="utf-8") == state_json(state)
+
+
+def test_a_kept_topic_takes_new_papers_in_a_wording_the_texts_later_tie_to_its_phrase():
+    first = [(f"e{i}", ["position encoding"], _speech(i)) for i in range(4)] + FIRST[4:]
+    papers, embeddings = _papers(first)
+    state, _ = update_topics(papers, SETTINGS, embeddings, {}, None, None, None)
+    assert [t.id for t in state.topics] == ["position-encoding", "protein-folding"]
+    later = [*first, ("m1", ["rotary position embedding"], _speech(5)),
+             ("m2", ["position embedding"], _speech(6))]
+    more, more_embeddings = _papers(later)
+    texts = {"e0": "Rotary position encoding (RoPE) for long inputs.",
+             "m1": "Rotary position embedding (RoPE) extended to images."}
+    grown, _ = update_topics(more, SETTINGS, {**embeddings, **more_embeddings}, texts, None, None, state)
+    position = next(t for t in grown.topics if t.id == "position-encoding")
+    assert {"m1", "m2"} <= set(position.paper_ids)
+    assert [t.id for t in grown.topics] == ["position-encoding", "protein-folding"]

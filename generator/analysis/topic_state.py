@@ -35,7 +35,6 @@ from generator.analysis.topics import (
     build_topics,
     candidates_by_key,
     choose,
-    content_key,
     jaccard,
     make_topics,
     ranked_candidates,
@@ -160,8 +159,9 @@ def _grow(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np
     phrases = PaperPhrases.of(papers, texts, phrase_keys)
     candidates = candidates_by_key(papers, phrases.expansions)
     for topic in kept:
+        topic.aliases = sorted({*topic.aliases, *(phrases.expansions.get(a, a) for a in topic.aliases)})
         topic.paper_ids = sorted(set(topic.paper_ids) | _carriers(topic, candidates, fresh))
-        topic.label = _current_label(topic, candidates)
+        topic.label = _current_label(topic, candidates, phrases)
     added = _new_topics(papers, settings, embeddings, phrases, candidates, kept, fresh, state)
     topics = kept + added
     assign(papers, topics, embeddings, settings, phrases.in_text,
@@ -180,12 +180,13 @@ def _memberships(papers: list[Paper]) -> dict[str, list[str]]:
     return {paper.id: list(paper.topics) for paper in sorted(papers, key=lambda p: p.id)}
 
 
-def _current_label(topic: Topic, candidates: dict) -> str:
+def _current_label(topic: Topic, candidates: dict, phrases: PaperPhrases) -> str:
     """The spelling the digest's papers now use most for the topic's phrase: a label improves as papers
     come ("Masked Language Models" → "masked language modeling") while the id, and so the address,
-    stays."""
-    candidate = candidates.get(topic.key)
-    if candidate is None or not content_key(candidate.label):
+    stays. A kept topic's phrase joins the expansion or wording the digest's texts now give it
+    (``PaperPhrases.expansions``), so that new papers using either wording still join it."""
+    candidate = candidates.get(phrases.expansions.get(topic.key, topic.key))
+    if candidate is None or not phrases.content(candidate.label):
         return topic.label
     return candidate.label
 
