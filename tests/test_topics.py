@@ -208,3 +208,33 @@ def test_placement_never_takes_a_topic_past_its_largest_size():
     assert len(speech.paper_ids) == settings.largest_topic(len(papers)) == 5
     assert {"p00", "p01", "p02"} <= set(speech.paper_ids), "the phrase's own papers stay"
     assert sum(bool(p.topics) for p in papers[3:8]) == 2
+
+
+def test_a_paper_a_full_topic_leaves_out_joins_the_next_topic_it_is_close_to():
+    recognition, synthesis, between = _unit(1, 0, 0), _unit(1, 0.6, 0), _unit(1, 0.2, 0)
+    spec = ([(["speech recognition"], recognition)] * 3 + [(["speech synthesis"], synthesis)] * 2
+            + [([], between)] * 4 + [([], VISION)] * 10 + [([], PROTEIN)] * 10)
+    papers, embeddings = _corpus(spec)
+    topics = [Topic("speech-recognition", "speech recognition", ["p00", "p01", "p02"], "speechrecognit"),
+              Topic("speech-synthesis", "speech synthesis", ["p03", "p04"], "speechsynthesi")]
+    settings = TopicSettings(min_papers=2, max_share=0.14)
+    assign(papers, topics, embeddings, settings)
+    assert settings.largest_topic(len(papers)) == 4
+    assert [len(t.paper_ids) for t in topics] == [4, 4]
+    assert sorted(tuple(p.topics) for p in papers[5:9]) == [(), ("speech-recognition",),
+                                                            ("speech-synthesis",), ("speech-synthesis",)]
+
+
+def test_a_paper_whose_text_names_a_topic_needs_less_closeness_to_join_it_when_nothing_else_fits():
+    members = [_unit(1, 0.3, 0), _unit(1, 0, 0.3), _unit(1, 0.1, 0.1)]
+    middling = _unit(1, 1.1, 0)
+    spec = ([(["speech recognition"], v) for v in members] + [([], _unit(1, 0.9, 0))] * 4
+            + [([], middling)] * 2 + [([], VISION)] * 4 + [([], PROTEIN)] * 6 + [([], PROTEIN)])
+    papers, embeddings = _corpus(spec)
+    speech = Topic("speech-recognition", "speech recognition", ["p00", "p01", "p02"], "speechrecognit",
+                   aliases=["speechrecognit"])
+    names_it = {papers[7].id: {"speechrecognit"}, papers[-1].id: {"speechrecognit"}}
+    assign(papers, [speech], embeddings, TopicSettings(min_papers=2, max_share=0.9), names_it)
+    assert papers[7].topics == ["speech-recognition"], "named in its text, and closer than most"
+    assert papers[8].topics == [], "as close, but its text does not name the topic"
+    assert papers[-1].topics == [], "named, but about something else"

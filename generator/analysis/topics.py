@@ -72,6 +72,9 @@ centroid than this share of the papers outside the topic are: a threshold calibr
 against its own background, so that it holds in a tight corpus (every paper about language models) as in
 a broad one (abstracts from control, networks, finance); bench/topics.py measures what it places and how
 well the labels hold (docs/performance.md)."""
+NAMED_PLACEMENT_QUANTILE = 0.5
+"""The lower bar for a topic whose phrase (or an alias) the paper's text names though its keyphrases do
+not: the text's own word and the closeness together are the evidence (docs/performance.md)."""
 SIMILARITY_ROWS = 4096
 """Papers whose similarity to every topic is taken at once: all of a large digest's papers against all its
 topics were the peak of a whole build (docs/scaling.md)."""
@@ -425,10 +428,11 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
     """Each paper keeps its closest topics among those whose phrase its keyphrases carry. A paper whose
     keyphrases carry none joins the topics whose phrase its text names and that it is close to
     (``PLACEMENT_QUANTILE``), or else its nearest topic if it is close to that one; otherwise it stays
-    without a topic. Placement never takes a topic past ``largest_topic`` papers. A paper in ``fixed``
-    keeps exactly the topics given there; one in ``judged`` (left without a topic by an earlier build)
-    joins a topic only by carrying its phrase, so that a new day does not move it on embedding evidence
-    that shifted a little."""
+    without a topic. Placement never takes a topic past ``largest_topic`` papers: a paper it leaves out
+    of a full topic joins the next topic it is close to that has room. A paper in ``fixed`` keeps
+    exactly the topics given there; one in ``judged`` (left without a topic by an earlier build) joins a
+    topic only by carrying its phrase, so that a new day does not move it on embedding evidence that
+    shifted a little."""
     fixed, in_text, judged = fixed or {}, in_text or {}, judged or set()
     if not topics:
         for paper in papers:
@@ -442,8 +446,8 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
     sample = threshold_sample(papers)
     sampled = np.vstack([block[[n - start for n in sample if start <= n < start + len(block)]]
                          for start, block in _similarities(papers, embeddings, centroids)])
-    threshold = placement_thresholds(sampled, [members.get(papers[n].id, []) for n in sample])
-    placed: list[tuple[float, str, Paper, int]] = []
+    thresholds = placement_thresholds(sampled, [members.get(papers[n].id, []) for n in sample])
+    placed: list[_Placement] = []
     for start, block in _similarities(papers, embeddings, centroids):
         for paper, closeness in zip(papers[start:start + len(block)], block, strict=True):
             if fixed.get(paper.id):
@@ -451,12 +455,9 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
                 continue
             own = members.get(paper.id, [])
             if not own and paper.id not in judged:
-                named = in_text.get(paper.id, set())
-                own = [i for i, t in enumerate(topics)
-                       if named & set(t.aliases) and closeness[i] >= threshold[i]]
-                nearest = int(np.argmax(closeness - threshold))
-                own = own or ([nearest] if closeness[nearest] >= threshold[nearest] else [])
-                placed.extend((float(closeness[i]), paper.id, paper, i) for i in own)
+                placement = _Placement.of(paper, closeness, thresholds, topics, in_text.get(paper.id, set()))
+                placed.append(placement)
+                own = placement.given
             own = sorted(own, key=lambda i: (-closeness[i], topics[i].key))
             paper.topics = [topics[i].id for i in own[: settings.max_topics_per_paper]]
     _keep_within(topics, papers, placed, settings.largest_topic(len(papers)))
@@ -464,15 +465,47 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
         topic.paper_ids = sorted(p.id for p in papers if topic.id in p.topics)
 
 
-def _keep_within(topics: list[Topic], papers: list[Paper], placed: list[tuple[float, str, Paper, int]],
-                 largest: int) -> None:
-    """A topic that placement would take past ``largest`` papers keeps the placed papers closest to it."""
+@dataclass
+class _Placement:
+    """A paper placed by closeness: the topics it is given, and each topic it is close to, with how
+    close, nearest first (where it goes when a given topic is full)."""
+
+    paper: Paper
+    given: list[int]
+    close: list[tuple[int, float]]
+
+    @classmethod
+    def of(cls, paper: Paper, closeness: np.ndarray, thresholds: np.ndarray, topics: list[Topic],
+           named: set[str]) -> _Placement:
+        """``thresholds``: ``placement_thresholds``' two rows, the bar for any topic and the lower one
+        for a topic whose phrase the paper's text names."""
+        margin = closeness - thresholds[0]
+        order = [int(i) for i in np.argsort(-margin, kind="stable")]
+        close = [i for i in order if margin[i] >= 0]
+        named_close = [i for i in order if named & set(topics[i].aliases)]
+        given = ([i for i in named_close if margin[i] >= 0] or close[:1]
+                 or [i for i in named_close if closeness[i] >= thresholds[1][i]][:1])
+        close = given + [i for i in close if i not in given]
+        return cls(paper, given, [(i, float(closeness[i])) for i in close])
+
+
+def _keep_within(topics: list[Topic], papers: list[Paper], placed: list[_Placement], largest: int) -> None:
+    """A topic that placement would take past ``largest`` papers keeps the placed papers closest to it;
+    a paper this leaves without a topic joins the nearest other topic it is close to that has room."""
     sizes = Counter(topic_id for paper in papers for topic_id in paper.topics)
-    for *_, paper, index in sorted(placed, key=lambda entry: entry[:2]):
-        topic_id = topics[index].id
+    given = sorted(((closeness, p.paper.id, p.paper, topics[i].id) for p in placed
+                    for i, closeness in p.close if i in p.given), key=lambda entry: entry[:2])
+    for *_, paper, topic_id in given:
         if sizes[topic_id] > largest and topic_id in paper.topics:
             paper.topics.remove(topic_id)
             sizes[topic_id] -= 1
+    for placement in sorted(placed, key=lambda p: p.paper.id):
+        if placement.paper.topics or not placement.given:
+            continue
+        room = next((topics[i].id for i, _ in placement.close if sizes[topics[i].id] < largest), None)
+        if room is not None:
+            placement.paper.topics = [room]
+            sizes[room] += 1
 
 
 def _similarities(papers: list[Paper], embeddings: dict[str, np.ndarray], centroids: np.ndarray
@@ -492,14 +525,15 @@ def threshold_sample(papers: list[Paper]) -> list[int]:
 
 
 def placement_thresholds(similarity: np.ndarray, memberships: list[list[int]]) -> np.ndarray:
-    """For each topic (column), the ``PLACEMENT_QUANTILE`` of the similarity of the papers outside it
-    (rows, ``threshold_sample``'s papers; ``memberships`` gives each row's topics)."""
+    """For each topic (column), the ``PLACEMENT_QUANTILE`` and the ``NAMED_PLACEMENT_QUANTILE`` (two
+    rows) of the similarity of the papers outside it (rows of ``similarity``, ``threshold_sample``'s
+    papers; ``memberships`` gives each row's topics)."""
     outside = similarity.astype(np.float64)
     for position, topics in enumerate(memberships):
         outside[position, topics] = np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a topic that holds every sampled paper
-        thresholds = np.nanquantile(outside, PLACEMENT_QUANTILE, axis=0)
+        thresholds = np.nanquantile(outside, [PLACEMENT_QUANTILE, NAMED_PLACEMENT_QUANTILE], axis=0)
     return np.nan_to_num(thresholds, nan=1.0)
 
 
