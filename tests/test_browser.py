@@ -653,8 +653,8 @@ def _every_kind_of_page(seeds_json) -> list[str]:
     week_year, week, _ = dt.date.fromisoformat(day["date"]).isocalendar()
     organization = f"organizations/{slug(paper['organization'], 'organization')}/"
     return ["", "dates/", f"dates/{year}/", f"dates/{year}/{month}/", day["url"], "dates/undated/", "weeks/",
-            f"weeks/{week_year}-W{week:02d}/", "topics/", topic["url"], paper["url"], with_code["url"],
-            "trending/", "organizations/", organization, "search/?q=retrieval", "watchlists/",
+            f"weeks/{week_year}-W{week:02d}/", "topics/", "no-topic/", topic["url"], paper["url"],
+            with_code["url"], "trending/", "organizations/", organization, "search/?q=retrieval", "watchlists/",
             seeds_json["watchlists"][0]["url"], "reading-list/", "for-you/", "quality/", "about/", "404.html"]
 
 

@@ -144,7 +144,18 @@ def test_seed_topics_are_distinct_specific_and_sized_and_most_papers_are_placed(
     assert len({content_key(label) for label in labels}) == len(labels), "no two labels say the same"
     assert all(1 <= len(p["topics"]) <= 5 for p in placed)
     index = (seeds_site / "topics" / "index.html").read_text(encoding="utf-8")
-    assert f"{len(papers) - len(placed)} papers are in no topic" in index
+    assert f"{len(papers) - len(placed)} papers in no topic</a>" in index
+    assert "no-topic/" in linked_urls(seeds_site, "topics/")
+
+
+def test_the_papers_in_no_topic_are_listed_with_their_keyphrases(seeds_site, seeds_json):
+    unplaced = [p for p in seeds_json["papers"] if not p["topics"]]
+    assert unplaced
+    listed = {url for url in linked_urls(seeds_site, "no-topic/") if url.startswith("papers/")}
+    assert listed == {f"papers/{p['id']}/" for p in unplaced}
+    page = (seeds_site / "no-topic" / "index.html").read_text(encoding="utf-8")
+    assert f"{len(unplaced)} papers of {len(seeds_json['papers'])}" in page
+    assert all(html_escape(p["keywords"][0], quote=False) in page for p in unplaced if p["keywords"])
 
 
 def test_every_topic_page_is_linked_from_the_topic_index_and_lists_its_papers(seeds_site, seeds_json):

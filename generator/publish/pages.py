@@ -95,10 +95,13 @@ class _Renderer:
     def pages(self):
         site_feeds = feed_links(f"{self.site_title}: newest papers", PATHS.feed, PATHS.json_feed)
         yield self._render(PATHS.home, "home.md.j2", feeds=site_feeds, **self._home())
-        unplaced = sum(not paper.topics for paper in self.digest.papers)
+        unplaced = newest_first(paper for paper in self.digest.papers if not paper.topics)
         sizes = self._topic_sizes()
         yield self._render(PATHS.topics, "topics_index.md.j2", letters=self._topics_by_letter(sizes),
-                           areas=self._topics_by_area(sizes), unplaced=unplaced)
+                           areas=self._topics_by_area(sizes), unplaced=len(unplaced))
+        if unplaced:
+            yield from self._paged(PATHS.no_topic, "", "no_topic.md.j2", unplaced, [],
+                                   topics_count=len(self.digest.topics))
         for topic in self.digest.topics:
             yield from self._topic_pages(topic)
         for paper in self.digest.papers:

@@ -54,6 +54,11 @@ class Paths:
         return page.removesuffix(".md") + suffix
 
     @staticmethod
+    def no_topic(_: str = "", page: int = 1) -> str:
+        """The papers in no topic, outside ``topics/`` so that no topic's address can take it."""
+        return "no-topic/index.md" if page == 1 else f"no-topic/{page}.md"
+
+    @staticmethod
     def paper(paper_id: str) -> str:
         return f"papers/{paper_id}.md"
 
