@@ -64,6 +64,15 @@ def f1_at(predictions: list[list[str]], gold: list[set[str]], k: int) -> float:
     return total / len(gold)
 
 
+def halves(predictions: list[list[str]], gold: list[set[str]]) -> str:
+    """F1@5 and F1@10 on the even- and odd-numbered documents: how much a figure moves with the sample."""
+    parts = []
+    for name, start in (("even", 0), ("odd", 1)):
+        half, expected = predictions[start::2], gold[start::2]
+        parts.append(f"{name} {f1_at(half, expected, 5):.3f} / {f1_at(half, expected, 10):.3f}")
+    return ", ".join(parts)
+
+
 def keybert_defaults(docs: list[str]) -> list[list[str]]:
     from keybert import KeyBERT
 
@@ -107,7 +116,7 @@ def main() -> None:
         encoder_for(_settings(runtime))
     print(f"{len(docs)} documents from {args.data}; device {choose_device('auto')}, "
           f"{len(os.sched_getaffinity(0))} CPUs, {platform.machine()}, Python {platform.python_version()}")
-    print(f"{'system':<28} {'F1@5':>6} {'F1@10':>6} {'docs/s':>8} {'seconds':>8}")
+    print(f"{'system':<28} {'F1@5':>6} {'F1@10':>6} {'docs/s':>8} {'seconds':>8}   halves, F1@5 / F1@10")
     rates = {}
     systems = {"keybert": ("KeyBERT defaults", keybert_defaults),
                "digest": ("Paper Digest", paper_digest),
@@ -120,7 +129,7 @@ def main() -> None:
         seconds = time.perf_counter() - start
         rates[name] = len(docs) / seconds
         print(f"{name:<28} {f1_at(predictions, gold, 5):6.3f} {f1_at(predictions, gold, 10):6.3f} "
-              f"{rates[name]:8.1f} {seconds:8.1f}")
+              f"{rates[name]:8.1f} {seconds:8.1f}   {halves(predictions, gold)}")
     if "Paper Digest" in rates and "KeyBERT defaults" in rates:
         print(f"speed-up over KeyBERT defaults: {rates['Paper Digest'] / rates['KeyBERT defaults']:.1f}x")
     if len(RUNS) == 2:

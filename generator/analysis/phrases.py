@@ -3,7 +3,9 @@
 A word's possible parts of speech come from lemminflect's English lexicon (bundled with the package, so
 nothing is downloaded). A phrase is a run of words that can modify a noun (adjectives, participles,
 nouns) ending on a word that can be a noun; runs are cut at function words, other verbs, adverbs,
-numbers, punctuation and URLs, and a participle opening a clause is taken as a verb. Words the lexicon
+numbers, punctuation and URLs, and a participle opening a clause is taken as a verb. An -ing form
+that ends a run names an activity ("speculative decoding", "model merging") unless an object follows
+it ("improving the accuracy"). Words the lexicon
 does not know (acronyms, hyphenated technical terms, names) are taken as nouns. Hyphenated words and
 acronyms stay whole and keep their case ("multi-talker ASR", "LLaMA-2"); phrases that differ only by
 case or a plural are one candidate. Each run gives one candidate, its maximal noun phrase, as in
@@ -55,6 +57,13 @@ of in on at by for from to into onto upon with within without about over under b
 across along around against before after during toward towards beyond via per despite
 """.split())
 """After one of these, a verb's -ing form is a gerund taking an object ("for designing filters")."""
+
+OBJECT_WORDS = frozenset("""
+the a an this that these those its their our his her my your it them us such both each every all some
+any no which what whose
+""".split())
+"""Words that open a verb's object: an -ing form before one is a verb ("improving the accuracy"), not
+the end of a noun phrase."""
 
 WRITING_WORDS = frozenset("""
 paper papers work works approach approaches method methods result results study studies
@@ -111,6 +120,19 @@ def _lexicon_role(lower: str, unknown: Role) -> Role:
     return Role.BREAK
 
 
+def _names_an_activity(word: str, role: Role) -> bool:
+    """An -ing form that only the lexicon's verbs have ("decoding", "fine-tuning"), as the last word of
+    a noun phrase."""
+    last = word.lower().rsplit("-", 1)[-1]
+    return role is Role.MODIFIER and last.endswith("ing") and "VERB" in _lemmas(last)
+
+
+def is_gerund(word: str) -> bool:
+    """A verb's -ing form, lexicon permitting ("learning", "pre-training"; not "string")."""
+    last = word.lower().rsplit("-", 1)[-1]
+    return last.endswith("ing") and any(lemma != last for lemma in _lemmas(last).get("VERB", ()))
+
+
 def _only_verb(word: str) -> bool:
     """A participle opening a clause ("Recognizing overlapping speech", "by designing filters") is a
     verb, not a modifier."""
@@ -162,6 +184,8 @@ def _phrases_of_plain(plain: str, max_words: int, everyday_words: bool = False) 
             if role is not Role.BREAK:
                 run.append((word, role))
                 continue
+            if run and word.lower() not in OBJECT_WORDS and _names_an_activity(*run[-1]):
+                run[-1] = (run[-1][0], Role.HEAD)
             phrases += _spans(run, max_words, everyday_words)
             run = []
     return phrases
@@ -194,7 +218,7 @@ def is_technical(word: str) -> bool:
 @dataclass
 class CandidateSet:
     """Candidates of a corpus: its texts cleaned of LaTeX remnants (``plain_text``), and each one's
-    distinct phrases, spelled one way across the corpus."""
+    distinct phrases in order of first appearance, spelled one way across the corpus."""
 
     texts: list[str]
     per_document: list[list[str]]

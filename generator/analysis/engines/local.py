@@ -114,11 +114,19 @@ class KeyphraseExtractor:
             kept.update((p, v.copy()) for p, v in zip(new, encoder.encode(new), strict=True))
         documents = self._embed_documents(encoder, texts)
         row = {phrase: n for n, phrase in enumerate(vocabulary)}
+        rows = [sorted(row[p] for p in phrases) for phrases in candidates]
         ranked = rank_by_mmr(documents, np.array([kept[p] for p in vocabulary]).reshape(-1, documents.shape[1]),
-                             [sorted(row[p] for p in phrases) for phrases in candidates],
-                             self.settings.top_n, self.settings.diversity, self.device)
+                             rows, self.settings.top_n, self.settings.diversity, self.device,
+                             [self._position_priors(phrases, [vocabulary[n] for n in cells])
+                              for phrases, cells in zip(candidates, rows, strict=True)])
         norms = np.linalg.norm(documents, axis=1, keepdims=True)
         return [[vocabulary[n] for n in rows] for rows in ranked], documents / np.maximum(norms, 1e-12)
+
+    def _position_priors(self, in_order: list[str], ranked_order: list[str]) -> list[float]:
+        """``position_weight`` in proportion to how early each candidate (in ``ranked_order``) first
+        appears in the text (``in_order``: the candidates in order of first appearance)."""
+        place = {phrase: n for n, phrase in enumerate(in_order)}
+        return [self.settings.position_weight * (1 - place[p] / len(in_order)) for p in ranked_order]
 
     @staticmethod
     def _embed_documents(encoder: Encoder, texts: list[str]) -> np.ndarray:

@@ -3,10 +3,12 @@
 ``keybert._mmr.mmr`` ranks one document per call, in Python: on a GPU that loop was a third of the
 keyphrase time while the card waited (docs/performance.md, "Figures behind the code"). Here documents
 with alike candidate counts are ranked together as batched tensor work on the encoder's device, step by
-step as KeyBERT does: the candidate closest to the document first, then each time the one maximising
-``(1 - diversity) * similarity to the document - diversity * highest similarity to a phrase already
-chosen``, ties going to the earlier candidate; the chosen phrases are then sorted by their similarity to
-the document rounded to 4 places, stably. tests/test_keyphrases.py checks the result against KeyBERT's.
+step as KeyBERT does: the candidate most relevant to the document first, then each time the one
+maximising ``(1 - diversity) * relevance - diversity * highest similarity to a phrase already chosen``,
+ties going to the earlier candidate; the chosen phrases are then sorted by their relevance rounded to 4
+places, stably. A candidate's relevance is its similarity to the document, plus its ``prior`` where one
+is given (``KeyphraseSettings.position_weight``). Without priors, tests/test_keyphrases.py checks the
+result against KeyBERT's.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ BATCH_CELLS = 1 << 24
 
 
 def rank_by_mmr(documents: np.ndarray, phrases: np.ndarray, candidates: Sequence[Sequence[int]],
-                top_n: int, diversity: float, device: str = "cpu") -> list[list[int]]:
+                top_n: int, diversity: float, device: str = "cpu",
+                priors: Sequence[Sequence[float]] | None = None) -> list[list[int]]:
     """For each document, the indices (rows of ``phrases``) of its ``top_n`` keyphrases, best first.
 
     ``documents`` holds one embedding per document, ``phrases`` one per phrase; ``candidates[i]`` are the
-    rows of document ``i``'s own candidates, in KeyBERT's order (the vocabulary's sorted order)."""
+    rows of document ``i``'s own candidates, in KeyBERT's order (the vocabulary's sorted order), and
+    ``priors[i]`` what each of them adds to its relevance."""
     import torch
 
     with torch.inference_mode():
@@ -35,10 +39,16 @@ def rank_by_mmr(documents: np.ndarray, phrases: np.ndarray, candidates: Sequence
         ranked: list[list[int]] = [[] for _ in candidates]
         for batch in _batches(candidates):
             chosen = _rank_batch(document_rows, phrase_rows, [candidates[i] for i in batch], batch, top_n,
-                                 diversity)
+                                 diversity, None if priors is None else [priors[i] for i in batch])
             for document, picks in zip(batch, chosen, strict=True):
                 ranked[document] = picks
         return ranked
+
+
+def _padded_values(rows: Sequence[Sequence[float]], filled: np.ndarray) -> np.ndarray:
+    values = np.zeros(filled.shape, dtype=np.float32)
+    values[filled] = np.fromiter((v for row in rows for v in row), dtype=np.float32, count=int(filled.sum()))
+    return values
 
 
 def _unit(rows):
@@ -60,7 +70,7 @@ def _batches(candidates: Sequence[Sequence[int]]) -> list[list[int]]:
 
 
 def _rank_batch(document_rows, phrase_rows, candidates: list[Sequence[int]], batch: list[int], top_n: int,
-                diversity: float) -> list[list[int]]:
+                diversity: float, priors: list[Sequence[float]] | None = None) -> list[list[int]]:
     import torch
 
     device = phrase_rows.device
@@ -69,6 +79,8 @@ def _rank_batch(document_rows, phrase_rows, candidates: list[Sequence[int]], bat
     width = index.shape[1]
     words = phrase_rows[index]                                              # batch × width × dim
     to_document = torch.einsum("bwd,bd->bw", words, document_rows[torch.tensor(batch, device=device)])
+    if priors is not None:
+        to_document = to_document + torch.from_numpy(_padded_values(priors, filled)).to(device)
     between = words @ words.transpose(1, 2)                                 # batch × width × width
     rows = torch.arange(len(candidates), device=device)
     taken = padding.clone()
