@@ -43,6 +43,10 @@ def test_variants_of_case_plural_hyphen_and_inflection_share_a_group_key():
     assert topic_key("speech recognition") != topic_key("speech synthesis")
     assert phrase_heads("streaming speech recognition") == [
         "streaming speech recognition", "speech recognition"]
+    assert phrase_heads("fine-tuning large language models") == ["large language models", "language models"]
+    assert phrase_heads("ASR") == ["ASR"]
+    assert phrase_heads("question answering datasets") == ["question answering datasets"]
+    assert phrase_heads("subsequence string kernels") == ["subsequence string kernels", "string kernels"]
 
 
 def test_acronyms_join_the_expansion_that_abstracts_define():
@@ -153,10 +157,12 @@ def test_papers_are_placed_alike_when_their_similarities_are_taken_a_few_at_a_ti
 
 def test_labels_say_something_once_in_one_casing():
     spec = ([(["training data"], SPEECH)] * 3 + [(["BERT"], VISION)] * 3 + [(["BERT models"], VISION)] * 2
-            + [(["Vision-Language Models"], PROTEIN)] * 3)
+            + [(["Vision-Language Models"], PROTEIN)] * 3 + [(["Fine-Tuning"], _unit(1, 1, 1))] * 2
+            + [(["finetuning"], _unit(1, 1, 1))])
     papers, embeddings = _corpus(spec)
     topics = build_topics(papers, TopicSettings(min_papers=2, max_share=1.0), embeddings)
-    assert {t.label: t.synonyms for t in topics} == {"BERT": ["BERT models"], "vision-language models": []}
+    assert {t.label: t.synonyms for t in topics} == {"BERT": ["BERT models"], "vision-language models": [],
+                                                     "fine-tuning": []}, "a title's capitals are no acronym"
 
 
 def test_an_acronym_spelt_out_two_ways_makes_the_two_wordings_one_phrase():

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from generator.analysis.phrases import FUNCTION_WORDS, noun_phrases, topic_key
+from generator.analysis.phrases import FUNCTION_WORDS, is_gerund, noun_phrases, topic_key
 from generator.config import TopicSettings
 from generator.records import Paper, Topic
 from generator.slugs import unique_slugs
@@ -81,8 +81,12 @@ topics were the peak of a whole build (docs/scaling.md)."""
 THRESHOLD_SAMPLE = 5000
 """Papers outside a topic that its threshold is estimated from (an even sample by id), and texts that the
 backdrop is estimated from, so that the cost stays linear in a digest of 100,000 papers."""
-TEXT_KEYS_VERSION = "2"
+TEXT_KEYS_VERSION = "4"
 """Bump when ``text_phrase_keys`` changes, so cached phrase keys are recomputed."""
+TOPIC_WORDS = 3
+"""The most words a topic's phrase has: a longer keyphrase counts for the phrases it ends with, since
+its first words mostly qualify a topic ("fine-tuning large language models", "modern large language
+models") rather than name one."""
 DEFINING_PHRASES = 5
 RELATED_TOPICS = 5
 _ACRONYM_IN_PARENS = re.compile(r"(?<=\w) \(([A-Z][A-Za-z0-9-]*[A-Z][a-z]?s?)\)")
@@ -90,9 +94,13 @@ PLAIN_WORD = re.compile(r"[\w'-]+")
 
 
 def phrase_heads(phrase: str) -> list[str]:
-    """The phrase, then the trailing sub-phrases of two words or more it ends with, longest first."""
+    """The phrases of two to ``TOPIC_WORDS`` words that ``phrase`` ends with, longest first (a shorter
+    phrase stands for itself). An ending that starts with a gerund is a fragment of the compound
+    ("question answering datasets" does not end with "answering datasets", nor "machine learning
+    models" with "learning models")."""
     words = phrase.split()
-    return [" ".join(words[i:]) for i in range(max(len(words) - 1, 1))]
+    starts = range(max(len(words) - TOPIC_WORDS, 0), max(len(words) - 1, 1))
+    return [" ".join(words[i:]) for i in starts if i == 0 or not is_gerund(words[i])]
 
 
 def acronym_expansions(texts: list[str]) -> dict[str, str]:
@@ -574,7 +582,9 @@ def label_case(phrase: str) -> str:
 
 
 def _is_acronym(spelling: str) -> bool:
-    return " " not in spelling and sum(c.isupper() for c in spelling) >= 2
+    """One word with a capital past the first letter of one of its parts: "LLMs", "LoRA", "GPT-4", but
+    not a title's "Fine-Tuning"."""
+    return " " not in spelling and any(any(c.isupper() for c in part[1:]) for part in spelling.split("-"))
 
 
 def mean_pair_similarity(vectors: list[np.ndarray]) -> float:
