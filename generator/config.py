@@ -204,7 +204,7 @@ class KeyphraseSettings:
     """How much an early phrase is preferred: added to a candidate's similarity to the document, in
     proportion to how early it first appears among the document's candidates (the whole weight for the
     first, nothing for the last); titles and opening sentences name what a paper is about."""
-    max_words: int = setting(5, Whole(1, 8))
+    max_words: int = setting(5, Whole(1, 5))
     device: str = setting("auto", Text(("auto", "cpu", "cuda", "mps")))
     """``auto`` picks cuda, then mps, then cpu."""
     runtime: str = setting("auto", Text(("auto", "torch", "onnx")))
