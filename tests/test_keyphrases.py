@@ -146,7 +146,7 @@ def test_slices_give_the_same_keyphrases_and_embed_each_phrase_once(monkeypatch)
     sliced, sliced_vectors = extractor.extract_with_embeddings(texts, progress=False)
     assert sliced == whole
     assert (sliced_vectors * whole_vectors).sum(axis=1).min() > 0.999
-    per_text = CandidateSet.from_texts(texts).per_document
+    per_text = CandidateSet.from_texts(texts, extractor.settings.max_words).per_document
     assert set(per_text[1]) & set(per_text[2]), "the two diffusion texts share candidates"
     vocabulary = {p for phrases in per_text for p in phrases}
     phrases = [item for item in embedded if item in vocabulary]
