@@ -124,7 +124,7 @@ def _names_an_activity(word: str, role: Role) -> bool:
     """An -ing form that only the lexicon's verbs have ("decoding", "fine-tuning"), as the last word of
     a noun phrase."""
     last = word.lower().rsplit("-", 1)[-1]
-    return role is Role.MODIFIER and last.endswith("ing") and "VERB" in _lemmas(last)
+    return role is Role.MODIFIER and last.endswith("ing") and _only_verb(last)
 
 
 def is_gerund(word: str) -> bool:

@@ -75,6 +75,8 @@ well the labels hold (docs/performance.md)."""
 NAMED_PLACEMENT_QUANTILE = 0.5
 """The lower bar for a topic whose phrase (or an alias) the paper's text names though its keyphrases do
 not: the text's own word and the closeness together are the evidence (docs/performance.md)."""
+FALLBACK_TOPICS = 5
+"""Topics a placed paper may fall back to, nearest first, when placement leaves it out of a full one."""
 SIMILARITY_ROWS = 4096
 """Papers whose similarity to every topic is taken at once: all of a large digest's papers against all its
 topics were the peak of a whole build (docs/scaling.md)."""
@@ -455,6 +457,10 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
     sampled = np.vstack([block[[n - start for n in sample if start <= n < start + len(block)]]
                          for start, block in _similarities(papers, embeddings, centroids)])
     thresholds = placement_thresholds(sampled, [members.get(papers[n].id, []) for n in sample])
+    by_alias: dict[str, list[int]] = defaultdict(list)
+    for index, topic in enumerate(topics):
+        for alias in set(topic.aliases):
+            by_alias[alias].append(index)
     placed: list[_Placement] = []
     for start, block in _similarities(papers, embeddings, centroids):
         for paper, closeness in zip(papers[start:start + len(block)], block, strict=True):
@@ -463,7 +469,8 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
                 continue
             own = members.get(paper.id, [])
             if not own and paper.id not in judged:
-                placement = _Placement.of(paper, closeness, thresholds, topics, in_text.get(paper.id, set()))
+                named = {i for key in in_text.get(paper.id, ()) for i in by_alias.get(key, ())}
+                placement = _Placement.of(paper, closeness, thresholds, named)
                 placed.append(placement)
                 own = placement.given
             own = sorted(own, key=lambda i: (-closeness[i], topics[i].key))
@@ -475,26 +482,24 @@ def assign(papers: list[Paper], topics: list[Topic], embeddings: dict[str, np.nd
 
 @dataclass
 class _Placement:
-    """A paper placed by closeness: the topics it is given, and each topic it is close to, with how
-    close, nearest first (where it goes when a given topic is full)."""
+    """A paper placed by closeness: the topics it is given, then up to ``FALLBACK_TOPICS`` others it is
+    close to, nearest first (where it goes when a given topic is full), each with how close."""
 
     paper: Paper
     given: list[int]
     close: list[tuple[int, float]]
 
     @classmethod
-    def of(cls, paper: Paper, closeness: np.ndarray, thresholds: np.ndarray, topics: list[Topic],
-           named: set[str]) -> _Placement:
-        """``thresholds``: ``placement_thresholds``' two rows, the bar for any topic and the lower one
-        for a topic whose phrase the paper's text names."""
+    def of(cls, paper: Paper, closeness: np.ndarray, thresholds: np.ndarray, named: set[int]) -> _Placement:
+        """``thresholds``: ``placement_thresholds``' two rows, the bar for any topic and the lower one for
+        a topic whose phrase the paper's text names (``named``, topic indices)."""
         margin = closeness - thresholds[0]
         order = [int(i) for i in np.argsort(-margin, kind="stable")]
-        close = [i for i in order if margin[i] >= 0]
-        named_close = [i for i in order if named & set(topics[i].aliases)]
-        given = ([i for i in named_close if margin[i] >= 0] or close[:1]
-                 or [i for i in named_close if closeness[i] >= thresholds[1][i]][:1])
-        close = given + [i for i in close if i not in given]
-        return cls(paper, given, [(i, float(closeness[i])) for i in close])
+        ranked_named = [i for i in order if i in named]
+        given = ([i for i in ranked_named if margin[i] >= 0] or [i for i in order[:1] if margin[i] >= 0]
+                 or [i for i in ranked_named if closeness[i] >= thresholds[1][i]][:1])
+        others = [i for i in order[:len(given) + FALLBACK_TOPICS] if margin[i] >= 0 and i not in given]
+        return cls(paper, given, [(i, float(closeness[i])) for i in given + others[:FALLBACK_TOPICS]])
 
 
 def _keep_within(topics: list[Topic], papers: list[Paper], placed: list[_Placement], largest: int) -> None:
