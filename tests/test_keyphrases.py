@@ -55,6 +55,7 @@ def test_candidates_never_straddle_verbs_stop_words_or_punctuation():
                                "on ImageNet, while using fewer parameters; code is available."):
         assert not {"outperforms", "achieves", "using", "our", "on", "and", "is"} & set(phrase.lower().split())
     assert noun_phrases("The model significantly improves retrieval quality.") == ["retrieval quality"]
+    assert noun_phrases("Errors inside code spans, outside comment blocks.") == ["code spans", "comment blocks"]
 
 
 def test_long_compounds_give_their_ending_and_everyday_single_words_are_dropped():

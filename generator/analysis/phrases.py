@@ -43,6 +43,7 @@ and or nor but yet so if then than because since while although though unless un
 of in on at by for from to into onto upon with within without about above below over under between
 among amongst through throughout across along around against before after during toward towards
 beyond behind beside besides despite except via per versus vs like unlike near off out up down
+inside outside beneath underneath amid atop whilst
 be is are was were been being am have has had having do does did doing done
 using used based according including following regarding concerning involving given making providing
 allowing enabling leading resulting showing achieving yielding requiring compared
