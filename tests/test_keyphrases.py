@@ -48,6 +48,7 @@ def test_an_ing_form_ending_a_phrase_names_an_activity_unless_an_object_follows(
     assert noun_phrases("A model merging method and its weight averaging (WA) step.") == [
         "model merging", "weight averaging", "WA"]
     assert noun_phrases("The method improving the accuracy of speech recognition.") == ["speech recognition"]
+    assert noun_phrases("Larger language models bring.") == ["Larger language models"], "no gerund"
 
 
 def test_candidates_never_straddle_verbs_stop_words_or_punctuation():

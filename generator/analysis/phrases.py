@@ -122,10 +122,9 @@ def _lexicon_role(lower: str, unknown: Role) -> Role:
 
 
 def _names_an_activity(word: str, role: Role) -> bool:
-    """An -ing form that only the lexicon's verbs have ("decoding", "fine-tuning"), as the last word of
-    a noun phrase."""
-    last = word.lower().rsplit("-", 1)[-1]
-    return role is Role.MODIFIER and last.endswith("ing") and _only_verb(last)
+    """A gerund that only the lexicon's verbs have ("decoding", "fine-tuning"; not "bring"), as the last
+    word of a noun phrase."""
+    return role is Role.MODIFIER and is_gerund(word) and _only_verb(word.lower().rsplit("-", 1)[-1])
 
 
 def is_gerund(word: str) -> bool:
