@@ -114,15 +114,15 @@ def test_similarity_ratio_is_above_one_for_tight_groups():
 @pytest.mark.slow
 def test_near_synonyms_with_close_papers_merge_and_look_alikes_with_distant_papers_do_not(tmp_path):
     near = [_unit(1, 0.05 * i, 0) for i in range(8)]
-    spec = ([(["sentence embeddings"], v) for v in near[::2]]
-            + [(["sentence representations"], v) for v in near[1::2]]
+    spec = ([(["neural networks"], v) for v in near[::2]]
+            + [(["neural models"], v) for v in near[1::2]]
             + [(["image generation"], _unit(0, 1, 0.05 * i)) for i in range(4)]
             + [(["video generation"], _unit(0, 0.05 * i, 1)) for i in range(4)])
     papers, embeddings = _corpus(spec)
     embedder = PhraseEmbedder(KeyphraseSettings(), tmp_path)
     topics = build_topics(papers, TopicSettings(min_papers=3, max_share=0.5), embeddings, {}, embedder)
     assert sorted(sorted([t.label, *t.synonyms]) for t in topics) == [
-        ["image generation"], ["sentence embeddings", "sentence representations"], ["video generation"]]
+        ["image generation"], ["neural models", "neural networks"], ["video generation"]]
     assert next(t for t in topics if t.synonyms).paper_ids == [f"p{i:02d}" for i in range(8)]
     assert list(tmp_path.glob("embeddings-*.npz")), "phrase embeddings are cached"
     cached = PhraseEmbedder(KeyphraseSettings(), tmp_path).store.vectors
@@ -186,6 +186,20 @@ def test_a_word_nearly_every_text_uses_says_nothing_in_that_digest_only():
     assert content_key("multilingual language models", backdrop) == content_key("multilingual models")
     assert content_key("transformer-based language models", backdrop) == content_key("transformer models")
     assert content_key("multilingual language models") != content_key("multilingual models")
+
+
+def test_labels_that_differ_by_a_word_for_one_thing_are_one_topic_whatever_their_papers():
+    spec = ([(["sentence embeddings"], SPEECH)] * 4 + [(["sentence representations"], VISION)] * 3
+            + [(["sentence encoders"], PROTEIN)] * 3 + [(["video encoding"], SPEECH)] * 3
+            + [(["video embeddings"], SPEECH)] * 3)
+    papers, embeddings = _corpus(spec)
+    topics = build_topics(papers, TopicSettings(min_papers=3, max_share=1.0), embeddings)
+    assert {t.label: (t.synonyms, len(t.paper_ids)) for t in topics} == {
+        "sentence embeddings": (["sentence encoders", "sentence representations"], 10),
+        "video embeddings": ([], 3),
+        "video encoding": ([], 3),
+    }
+    assert content_key("word vectors") == content_key("Word Embeddings") != content_key("word encodings")
 
 
 def test_labels_that_differ_by_the_digests_backdrop_or_a_spelt_out_acronym_are_one_topic():

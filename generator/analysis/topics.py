@@ -15,10 +15,12 @@ size. They are taken greedily, skipping a candidate whose papers mostly belong t
 near-synonym of a chosen topic (close label embeddings and close papers) joins it instead, and so does
 one whose label says the same once generic words are left out ("BERT models" and "BERT"), the digest's
 backdrop words too ("multilingual language models" and "multilingual models" where most papers are
-about language); a label made only of such words is never a topic. Two wordings that papers give for one
-acronym are one phrase ("rotary position embedding/encoding (RoPE)"). Each paper keeps its 1-5 closest
-topics among those whose phrase it carries; a paper that carries none joins a topic only when the
-evidence holds (``assign``), and may stay without one. ``topic_state`` keeps the topics between builds.
+about language), and one that differs only by words for one thing ("sentence embeddings" and "sentence
+representations", ``ONE_THING_WORDS``); a label made only of generic words is never a topic. Two
+wordings that papers give for one acronym are one phrase ("rotary position embedding/encoding (RoPE)").
+Each paper keeps its 1-5 closest topics among those whose phrase it carries; a paper that carries none
+joins a topic only when the evidence holds (``assign``), and may stay without one. ``topic_state`` keeps
+the topics between builds.
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ strategy way work
 such as "training data", "NLP tasks" or "generation tasks", is never a topic, and two labels that differ
 only by them ("BERT", "BERT models") name one topic. Compared by Porter stem."""
 GENERIC_STEMS = frozenset(topic_key(word) for word in GENERIC_WORDS)
+ONE_THING_WORDS = frozenset({"embedding", "representation", "vector", "encoder"})
+"""Words that labels use for one thing, the learnt vector of a text, word or item, and so compared as one:
+"sentence embeddings", "sentence representations", "sentence vectors" and "sentence encoders" (what makes
+them) name one topic. "Encoding" is not among them: an encoding may be a code ("video encoding")."""
+_ONE_THING_STEM = topic_key("embedding")
 COMBINING_FORMS = ("-based", "-driven", "-oriented", "-powered")
 """Endings that say how, not what: "transformer-based models" names the topic "transformer models"."""
 BACKDROP_SHARE = 0.6
@@ -303,14 +310,16 @@ def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: 
 def content_key(label: str, backdrop: frozenset[str] = frozenset()) -> str:
     """What a label says once its generic and function words (and the digest's ``backdrop``) are left
     out, and the combining forms of its words ("BERT models" → "bert", "transformer-based models" →
-    "transform"): empty for a label made only of them."""
+    "transform"), with ``ONE_THING_WORDS`` as one ("word vectors" → "word embed"): empty for a label
+    made only of generic words."""
     words = PLAIN_WORD.findall(label.lower().split(" (")[0])
-    stems = (topic_key(_without_combining_form(w)) for w in words if w not in FUNCTION_WORDS)
+    stems = (_content_stem(w) for w in words if w not in FUNCTION_WORDS)
     return " ".join(s for s in stems if s not in GENERIC_STEMS and s not in backdrop)
 
 
-def _without_combining_form(word: str) -> str:
-    return next((word.removesuffix(form) for form in COMBINING_FORMS if word.endswith(form)), word)
+def _content_stem(word: str) -> str:
+    word = next((word.removesuffix(form) for form in COMBINING_FORMS if word.endswith(form)), word)
+    return _ONE_THING_STEM if word.removesuffix("s") in ONE_THING_WORDS else topic_key(word)
 
 
 def relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.ndarray]) -> None:
