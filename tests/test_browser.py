@@ -351,8 +351,10 @@ def test_the_pages_cosines_are_the_query_encoders(page, questions_site, question
     expected = vectors @ (query / np.linalg.norm(query))
     page.goto(questions_url + "search/")
     page.wait_for_function("window.digestSearch !== undefined")
-    cosines = page.evaluate("async q => Array.from(await window.digestSearch.meaning.cosines("
-                            "window.digestSearch.queryWords(q)))", question)
+    cosines = page.evaluate("async q => {"
+                            " const { queryWords } = await import('../assets/javascripts/search/query.js');"
+                            " const { engine } = window.digestSearch;"
+                            " return Array.from(await engine.meaning.cosines(queryWords(q))); }", question)
     np.testing.assert_allclose(cosines, expected, atol=1e-5)
 
 
@@ -369,6 +371,26 @@ def test_a_shared_search_url_opens_with_its_results_best_first(page, site_url, s
     snippet = page.locator("#search-results .digest-result__snippet mark").first
     snippet.wait_for(timeout=20_000)
     assert page.locator("#search-results li").first.locator("mark").count() >= 1
+
+
+def test_the_search_page_runs_the_themes_script_after_its_first_results_and_the_theme_works(page, site_url):
+    """Material's bundle, the largest part of a fresh load's work, is requested only once the first result
+    shows, and then starts as on any other page: the components it starts on DOMContentLoaded (the
+    sidebar sized to the window) and the others (the colour toggle, hidden without it) work."""
+    bundle = "performance.getEntriesByType('resource').find(e => e.name.includes('/bundle.'))"
+    page.set_viewport_size({"width": 1280, "height": 720})
+    for address in ["search/?q=mixture+of+experts", "search/"]:
+        page.goto(site_url + address)
+        page.wait_for_function(f"{bundle} !== undefined")
+        if "?q=" in address:
+            requested, shown = page.evaluate(
+                f"[{bundle}.startTime, performance.getEntriesByName('digest-search:results')[0].startTime]")
+            assert requested >= shown
+        page.wait_for_function("document.querySelector('.md-sidebar--primary .md-sidebar__scrollwrap')"
+                               ".style.height !== ''", timeout=10_000)
+        scheme = page.evaluate("document.body.dataset.mdColorScheme")
+        page.locator("form[data-md-component=palette] label:visible").first.click(timeout=10_000)
+        page.wait_for_function("s => document.body.dataset.mdColorScheme !== s", arg=scheme)
 
 
 def test_filters_and_sorting_keep_only_and_order_what_is_asked(page, site_url, seeds_json):
@@ -459,7 +481,7 @@ def test_the_index_rebuilt_in_the_browser_scores_as_a_full_lunr_index_would(page
 
     _open_search_with_lunr_index(page, site_url)
     compared = page.evaluate("""async ([full, queries]) => {
-        const { scorer } = await window.digestSearch.ready;
+        const { scorer } = await window.digestSearch.engine.ready;
         const ours = window.lunrIndexOf(scorer), reference = lunr.Index.load(full);
         return queries.map(q => [ours.search(q).map(r => [r.ref, r.score]),
                                  reference.search(q).map(r => [r.ref, r.score])]);
@@ -469,7 +491,9 @@ def test_the_index_rebuilt_in_the_browser_scores_as_a_full_lunr_index_would(page
         assert ours and [ref for ref, _ in ours] == [ref for ref, _ in reference]
         assert all(abs(a - b) < 0.01 for (_, a), (_, b) in zip(ours, reference, strict=True))
     terms = ["diffus", "über", "模型", "x"]
-    in_page = page.evaluate("terms => terms.map(t => window.digestSearch.shardOf(t, 2 ** 32))", terms)
+    in_page = page.evaluate("async terms => {"
+                            " const { shardOf } = await import('../assets/javascripts/search/shards.js');"
+                            " return terms.map(t => shardOf(t, 2 ** 32)); }", terms)
     assert in_page == [shard_of(t, 2**32) for t in terms], "the page finds each term's abstract shard"
 
 
@@ -477,7 +501,8 @@ def test_scoring_only_papers_with_every_word_gives_lunrs_own_scores(page, site_u
     """The page scores just the papers holding every word; each score equals lunr's query over all."""
     _open_search_with_lunr_index(page, site_url)
     compared = page.evaluate("""async queries => {
-        const ds = window.digestSearch, { scorer } = await ds.ready, index = window.lunrIndexOf(scorer);
+        const ds = await import("../assets/javascripts/search/query.js");
+        const { scorer } = await window.digestSearch.engine.ready, index = window.lunrIndexOf(scorer);
         return queries.map(text => {
             const words = ds.queryWords(text), prefix = ds.isPrefix(words, words.length - 1);
             const holders = words.map((w, i) => scorer.papersWith(w, ds.isPrefix(words, i)));

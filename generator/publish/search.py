@@ -68,9 +68,9 @@ ABSTRACT_SCORE_SCALE = 100
 """Abstract scores are stored as integers: lunr's score times this."""
 TERMS_PER_MEANING_SHARD = 64
 """About this many terms' vectors per file (the number of files is a power of two)."""
-SEARCH_MODULES = ("search/main.js", "search/scoring.js", "search/postings.js", "search/query.js",
-                  "search/shards.js", "search/meaning.js", "search/state.js", "search/render.js",
-                  "search/pages.js", "search/keyboard.js", "elements.js")
+SEARCH_MODULES = ("search/main.js", "search/engine.js", "search/query.js", "search/scoring.js",
+                  "search/postings.js", "search/shards.js", "search/meaning.js", "search/state.js",
+                  "search/render.js", "search/pages.js", "search/keyboard.js", "search/theme.js", "elements.js")
 """The search page's script, ES modules in the theme's ``assets/javascripts/``: all preloaded at once, so
 no import waits for the module that names it."""
 LUNR_JS = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"

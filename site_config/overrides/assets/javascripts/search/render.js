@@ -4,7 +4,6 @@
 
 import { RESULT, paperItem } from "../elements.js";
 import { makePageQueue } from "./pages.js";
-import { inSorted } from "./state.js";
 
 const SNIPPET_CHARS = 220;
 
@@ -35,16 +34,13 @@ export function makeRenderer() {
     element.append(text.slice(last));
   }
 
-  function resultItem(facets, number, title, url, summary) {
+  /* A result (engine.js: title, date, upvotes, code, topic labels) whose page is at ``url``. */
+  function resultItem(result, url) {
     const item = paperItem({
-      title, url: url.href, date: facets.dates[number], upvotes: facets.upvotes[number],
-      code: inSorted(facets.code, number), topics: facets.paper_topics[number].map((t) => [facets.topics[t], ""]),
+      title: result.title, url: url.href, date: result.date, upvotes: result.upvotes, code: result.code,
+      topics: result.topics.map((label) => [label, ""]),
     }, RESULT, fillMarked);
     const snippet = item.querySelector(".digest-result__snippet");
-    summary.then((text) => {
-      item.dataset.tldr = text || "";
-      if (text && !snippet.dataset.loaded) fillMarked(snippet, text);
-    });
     pages.abstract(url).then((text) => {
       if (!text) return;
       snippet.dataset.loaded = "1";
@@ -62,12 +58,24 @@ export function makeRenderer() {
     return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
   }
 
+  /* A result's one-sentence summary, shown until its snippet arrives. */
+  function showSummary(item, text) {
+    const snippet = item.querySelector(".digest-result__snippet");
+    item.dataset.tldr = text;
+    if (!snippet.dataset.loaded) fillMarked(snippet, text);
+  }
+
   return {
     resultItem,
-    /* A new query: its words are marked from now on, and the pages earlier results waited for are dropped. */
-    startQuery(queryWords) {
-      words = queryWords;
+    showSummary,
+    /* A new query: the pages earlier results waited for are dropped, and no page is fetched until
+     * endQuery, so that none competes with the query's own files. */
+    startQuery() {
       pages.startQuery();
+    },
+    /* The words the results mark from now on (engine.js: each with its stem). */
+    setWords(queryWords) {
+      words = queryWords;
     },
     endQuery() {
       pages.endQuery();

@@ -1,5 +1,6 @@
 /* The query and its filters live in the page's URL, so a search can be shared: ?q=…&topic=…&from=….
- * "code" is a checkbox: present (code=1) when checked. */
+ * "code" is a checkbox: present (code=1) when checked. The engine (engine.js) gets them as a plain
+ * object of strings (formState). */
 
 export const NAMES = ["q", "topic", "watchlist", "code", "from", "to", "sort"];
 
@@ -15,26 +16,36 @@ export function readState(form) {
 
 export function writeState(form) {
   const params = new URLSearchParams();
+  const state = formState(form);
   for (const name of NAMES) {
-    const field = form.elements[name];
-    if (!field) continue;
-    const value = field.type === "checkbox" ? (field.checked ? "1" : "") : field.value;
+    const value = state[name];
     if (value && !(name === "sort" && value === "relevance")) params.set(name, value);
   }
   const query = params.toString().replace(/%20/g, "+");
   history.replaceState(null, "", query ? "?" + query : location.pathname);
 }
 
-/* Hits that pass the filters (topic, watchlist, code, dates), in the chosen order: relevance, newest or
- * most upvoted. */
-export function ordered(form, facets, scores) {
-  const sort = form.elements.sort.value, hits = [];
-  scores.forEach((score, number) => { if (matches(form, facets, number)) hits.push([number, score]); });
+/* The query and filters the form holds: each name's value, "" when unset ("1" for a checked box). */
+export function formState(form) {
+  const state = {};
+  for (const name of NAMES) {
+    const field = form.elements[name];
+    state[name] = !field ? "" : field.type === "checkbox" ? (field.checked ? "1" : "") : field.value.trim();
+  }
+  if (!state.sort) state.sort = "relevance";
+  return state;
+}
+
+/* Hits that pass the filters of ``state`` (topic, watchlist, code, dates), in its order: relevance,
+ * newest or most upvoted. */
+export function ordered(state, facets, scores) {
+  const hits = [];
+  scores.forEach((score, number) => { if (matches(state, facets, number)) hits.push([number, score]); });
   hits.sort((a, b) => {
-    if (sort === "date") {
+    if (state.sort === "date") {
       const da = facets.dates[a[0]] || "", db = facets.dates[b[0]] || "";
       if (da !== db) return da < db ? 1 : -1;
-    } else if (sort === "upvotes") {
+    } else if (state.sort === "upvotes") {
       const ua = facets.upvotes[a[0]] ?? -1, ub = facets.upvotes[b[0]] ?? -1;
       if (ua !== ub) return ub - ua;
     }
@@ -43,11 +54,10 @@ export function ordered(form, facets, scores) {
   return hits;
 }
 
-function matches(form, facets, number) {
-  const topic = form.elements.topic.value, from = form.elements.from.value, to = form.elements.to.value;
+function matches(state, facets, number) {
+  const { topic, from, to, watchlist } = state;
   if (topic && facets.paper_topics[number].indexOf(facets.topic_ids.indexOf(topic)) < 0) return false;
-  if (form.elements.code && form.elements.code.checked && !inSorted(facets.code, number)) return false;
-  const watchlist = form.elements.watchlist ? form.elements.watchlist.value : "";
+  if (state.code === "1" && !inSorted(facets.code, number)) return false;
   if (watchlist) {
     const list = facets.watchlists.find((w) => w.id === watchlist);
     if (!list || !inSorted(list.papers, number)) return false;
