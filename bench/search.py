@@ -18,6 +18,7 @@ listener on their requests; the first result is the median run's, later queries 
 
     .venv/bin/python bench/search.py [N ...]     (default: 605 5000 20000; 605 means the seeds)
     .venv/bin/python bench/search.py --engines digest,pagefind 100000   (some engines only)
+    .venv/bin/python bench/search.py --turns 30 --engines digest,pagefind 5000   (first results, loads in turn)
     .venv/bin/python bench/search.py --relevance [--engines digest] (known-item search on the seeds and Inspec)
     .venv/bin/python bench/search.py --collection bench/data/ir/scifact-dev [DIR ...]   (questions)
 
@@ -32,6 +33,11 @@ into Pagefind's beside it; nDCG@10, recall@10 and the share of queries with no r
 references on the same papers: BM25 over title and abstract (lunr's stemmer and stop words, k1 0.9,
 b 0.4, BEIR's setting) and the bundled model's own cosine (the build's paper embeddings, the query
 embedded by the model).
+
+First results in turn (``--turns K``): K rounds of one fresh page of each engine after another, so that the
+machine's drift over the minutes of a run falls on every engine alike; the median and quartiles of each
+engine's first keyword result. Medians of five loads taken engine after engine move by 10% and more with the
+machine; compare engines with this.
 
 Sites are kept under .cache/bench-search/N/ENGINE/ (delete them after a change to the search). The
 synthetic corpora and keyphrase caches are those of bench/build.py (.cache/bench-scale/N/): run that
@@ -529,6 +535,9 @@ def main() -> None:
     if arguments[:1] == ["--collection"]:
         main_collections([Path(folder) for folder in arguments[1:]])
         return
+    if arguments[:1] == ["--turns"]:
+        main_turns(int(arguments[1]), engines, [int(a) for a in arguments[2:]] or [5000])
+        return
     counts = [int(a) for a in arguments] or [605, 5000, 20000]
     with chromium("gzip server on localhost",
                   f"{'papers':>6} {'search':<19} {'first result':>13} {'transferred':>12} {'later queries':>22}"
@@ -542,6 +551,23 @@ def main() -> None:
                     for kind, first, later in timed:
                         print_timings(count, engine if kind == "keywords" else f"{engine}, questions",
                                       *time_search(browser, base, engine, first, later))
+
+
+def main_turns(turns: int, engines: list[str], counts: list[int]) -> None:
+    with chromium(f"gzip server on localhost, {turns} loads of each engine in turn",
+                  f"{'papers':>6} {'search':<19} {'first result: median':>21} {'quartiles':>16}") as browser:
+        for count in counts:
+            with contextlib.ExitStack() as stack:
+                bases = {engine: stack.enter_context(served(build(count, engine))) for engine in engines}
+                times: dict[str, list[float]] = {engine: [] for engine in engines}
+                for _ in range(turns):
+                    for engine, base in bases.items():
+                        context, page = _open_search(browser, base, engine)
+                        times[engine].append(page.evaluate("window.__firstResult"))
+                        context.close()
+            for engine, values in times.items():
+                low, middle, high = statistics.quantiles(values, n=4)
+                print(f"{count:>6} {engine:<19} {middle:>18.0f} ms {low:>8.0f}–{high:.0f} ms", flush=True)
 
 
 def time_search(browser, base: str, engine: str, first: str, later: list[str]) -> tuple[int, list[dict]]:
