@@ -88,29 +88,31 @@ class _SlowResultFilesHandler(_QuietHandler):
             super().do_GET()
 
 
-def _sharded_site(tmp_path_factory, keyphrase_cache, prefetch_index: int) -> Path:
+def _sharded_site(tmp_path_factory, keyphrase_cache, prefetch_below: int) -> Path:
     """The seeds with the search files of a large digest: main-index postings, titles, summaries and
     abstracts in many files, each loaded when a query needs it (past ``PREFETCH_PAPERS``, here 50); the
-    main index's runs all loaded after the first results up to ``prefetch_index`` papers."""
+    main index's runs and the abstract postings all loaded after the first results up to
+    ``prefetch_below`` papers."""
     folder = tmp_path_factory.mktemp("sharded-seeds")
     config_file = make_project(folder, keyphrase_cache, dumps=[str(SEEDS)], default_year=SEED_DEFAULT_YEAR)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_module, "PREFETCH_PAPERS", 50)
-        patch.setattr(search_module, "PREFETCH_INDEX_PAPERS", prefetch_index)
+        patch.setattr(search_module, "PREFETCH_INDEX_PAPERS", prefetch_below)
+        patch.setattr(search_module, "PREFETCH_ABSTRACT_PAPERS", prefetch_below)
         patch.setattr(search_module, "MAIN_CHUNK_CHARS", 2000)
         return build_site(config_file, out=folder / "site")
 
 
 @pytest.fixture(scope="module")
 def sharded_url(tmp_path_factory, keyphrase_cache):
-    site = _sharded_site(tmp_path_factory, keyphrase_cache, prefetch_index=50)
+    site = _sharded_site(tmp_path_factory, keyphrase_cache, prefetch_below=50)
     with _served(site, _SlowResultFilesHandler) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
 def prefetched_index_url(tmp_path_factory, keyphrase_cache):
-    with _served(_sharded_site(tmp_path_factory, keyphrase_cache, prefetch_index=1000)) as url:
+    with _served(_sharded_site(tmp_path_factory, keyphrase_cache, prefetch_below=1000)) as url:
         yield url
 
 
@@ -242,22 +244,25 @@ def test_a_large_digests_queries_load_only_the_index_files_their_words_reach(bro
         context.close()
 
 
-def test_a_digest_of_up_to_20000_papers_loads_every_index_run_once_its_first_results_show(
+def test_a_small_enough_digest_loads_every_index_run_and_abstract_file_once_its_first_results_show(
         browser, site_url, prefetched_index_url):
     context = browser.new_context()
     page = context.new_page()
-    chunks = set()
+    chunks, abstracts = set(), []
     page.on("request", lambda request: "/search/index/" in request.url and chunks.add(request.url))
+    page.on("request", lambda request: "/search/abstracts" in request.url and abstracts.append(request.url))
     page.goto(prefetched_index_url + "search/?q=agent")
     page.wait_for_function(_ALL_SHOWN, timeout=20_000)
     page.wait_for_load_state("networkidle")
     written = len(page.request.get(prefetched_index_url + "search/index.json").json()["chunks"])
     assert len(chunks) == written > 2
+    assert [url.rsplit("/", 1)[-1] for url in abstracts].count("abstracts.json") == 1 and len(abstracts) == 2
     requested = len(chunks)
     page.locator("input[name=q]").fill("speech recognition")
     page.wait_for_url(re.compile(r"q=speech\+recognition"))  # the address follows once results show
     page.wait_for_function(_ALL_SHOWN, timeout=20_000)
     assert len(chunks) == requested, "a later query finds every posting in hand"
+    assert len(abstracts) == 2, "and every abstract posting"
     full = context.new_page()
     full.goto(site_url + "search/?q=speech+recognition")
     full.wait_for_function(_ALL_SHOWN, timeout=20_000)

@@ -16,6 +16,7 @@ from generator.publish.search import (
     LUNR_B,
     LUNR_K1,
     MAIN_FIELDS,
+    PREFETCH_ABSTRACT_PAPERS,
     PREFETCH_INDEX_PAPERS,
     PREFETCH_PAPERS,
     SEARCH_MODULES,
@@ -116,6 +117,16 @@ def test_abstract_postings_score_as_lunr_py_does():
     assert json.dumps(shards, ensure_ascii=False)
 
 
+def test_a_digest_small_enough_has_its_abstract_files_also_in_one(monkeypatch):
+    papers = _papers()
+    files = search_files(Digest(papers, []), [f"papers/{p.id}/" for p in papers])
+    shards = sorted((name for name in files if name.startswith("search/abstracts/")),
+                    key=lambda name: int(Path(name).stem))
+    assert json.loads(files["search/abstracts.json"]) == [json.loads(files[name]) for name in shards]
+    monkeypatch.setattr(search_module, "PREFETCH_ABSTRACT_PAPERS", len(papers) - 1)
+    assert "search/abstracts.json" not in search_files(Digest(papers, []), [f"papers/{p.id}/" for p in papers])
+
+
 def test_numbers_are_written_as_base_64_digits_and_read_back():
     numbers = [0, 1, 31, 32, 1023, 1024, 2**31 + 5, 7]
     assert number_text([0, 31, 32]) == "A" + "f" + "gB"
@@ -138,6 +149,8 @@ def test_a_small_digest_has_one_title_file_and_a_large_one_many():
     assert large["paper_shards"] > 1 and not large["prefetch"]
     assert large["prefetch_index"] and layout(PREFETCH_INDEX_PAPERS)["prefetch_index"]
     assert not layout(PREFETCH_INDEX_PAPERS + 1)["prefetch_index"]
+    assert layout(PREFETCH_ABSTRACT_PAPERS)["prefetch_abstracts"]
+    assert not layout(PREFETCH_ABSTRACT_PAPERS + 1)["prefetch_abstracts"]
 
 
 def test_the_page_preloads_every_search_module_and_the_index_carries_bm25s_constants():

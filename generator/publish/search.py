@@ -18,7 +18,8 @@ Files, under ``search/``:
 - ``summaries/N.json``: the papers' one-sentence summaries, split as the titles are, loaded for the
   results shown: a result shows its summary until its snippet arrives.
 - ``abstracts/N.json``: abstract postings with lunr's scores, terms spread over files by a hash, so a
-  query loads one small file per word.
+  query loads one small file per word; up to ``PREFETCH_ABSTRACT_PAPERS`` also all in ``abstracts.json``
+  (the files in order), loaded once the first results show.
 - ``meaning/papers.bin`` and ``meaning/terms/N.json`` (unless ``search.semantic`` is off): the query
   encoder of ``analysis/query_encoder.py``. ``papers.bin`` holds each paper's vector as ``dims`` signed
   bytes (one scale for all: the page takes cosines); each ``terms/N.json`` maps a term (spread over files
@@ -60,6 +61,10 @@ MAIN_CHUNK_CHARS = 40_000
 PREFETCH_PAPERS = 2000
 """Up to this many papers, the page loads every file at once (the abstract postings and titles: bytes in
 docs/search.md), so later queries need no request; past it, each query loads what it needs."""
+PREFETCH_ABSTRACT_PAPERS = 6000
+"""Up to this many papers, the abstract postings are also written as one file (``abstracts.json``: about 0.75
+MB compressed at 5,000 papers, docs/search.md), which the page loads once the first results show, so a later
+query waits for no abstract file; past it, each query loads the files of its words."""
 PREFETCH_INDEX_PAPERS = 20_000
 """Up to this many papers (bytes of their main-index postings in docs/search.md), the page loads all the
 main index's runs once the first results show, so later queries wait for none; past it, each query loads the
@@ -92,8 +97,11 @@ def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str | bytes
         files[f"search/papers/{start // per_file}.json"] = _dump(
             [[p.title, paper_urls[n]] for n, p in enumerate(chunk, start)])
         files[f"search/summaries/{start // per_file}.json"] = _dump([p.tldr for p in chunk])
-    for number, postings in abstract_shards(papers).items():
+    abstracts = abstract_shards(papers)
+    for number, postings in abstracts.items():
         files[f"search/abstracts/{number}.json"] = _dump(postings)
+    if len(papers) <= PREFETCH_ABSTRACT_PAPERS:
+        files["search/abstracts.json"] = _dump([abstracts[number] for number in sorted(abstracts)])
     files["search/facets.json"] = _dump(facets(papers, digest))
     if digest.query_encoder is not None:
         files.update(meaning_files(digest.query_encoder, [digest.embeddings[p.id] for p in papers]))
@@ -102,13 +110,17 @@ def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str | bytes
 
 def layout(paper_count: int, encoder: QueryEncoder | None = None) -> dict[str, int | bool | dict]:
     """How the files are split, for the search page to read before any file arrives: papers per title
-    file, number of abstract files, whether to load them all at once (a small digest), and the query
-    encoder's dimensions and number of term files (``meaning``: false when there is none)."""
+    file, number of abstract files, whether to load them all at once (a small digest's titles and
+    summaries; the abstract postings, the main index's runs and the paper vectors once the first results
+    show), and the query encoder's dimensions and number of term files (``meaning``: false when there is
+    none)."""
     per_file = papers_per_shard(paper_count)
     meaning = encoder and {"dims": encoder.dims, "term_shards": meaning_shard_count(len(encoder.terms))}
     return {"papers_per_shard": per_file, "paper_shards": math.ceil(paper_count / per_file),
             "abstract_shards": abstract_shard_count(paper_count), "abstract_scale": ABSTRACT_SCORE_SCALE,
-            "prefetch": paper_count <= PREFETCH_PAPERS, "prefetch_index": paper_count <= PREFETCH_INDEX_PAPERS,
+            "prefetch": paper_count <= PREFETCH_PAPERS,
+            "prefetch_abstracts": paper_count <= PREFETCH_ABSTRACT_PAPERS,
+            "prefetch_index": paper_count <= PREFETCH_INDEX_PAPERS,
             "meaning": meaning or False}
 
 

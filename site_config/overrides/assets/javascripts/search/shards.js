@@ -8,10 +8,10 @@ export function makeLoader(dataUrl, layout) {
 
   /* A file of search/, fetched once. ``forResult`` files (titles and summaries of the results shown) can
    * be cancelled by cancelResults. */
-  function fetchJson(path, forResult = false) {
+  function fetchJson(path, forResult = false, priority = "high") {
     if (!cache.has(path)) {
       const controller = forResult ? new AbortController() : null;
-      const request = fetch(new URL(path, dataUrl), { priority: "high", signal: controller?.signal })
+      const request = fetch(new URL(path, dataUrl), { priority, signal: controller?.signal })
         .then((response) => {
           if (!response.ok) throw new Error(path + ": HTTP " + response.status);
           return response.json();
@@ -58,9 +58,13 @@ export function makeLoader(dataUrl, layout) {
     return fetchJson("summaries/" + Math.floor(number / layout.papers_per_shard) + ".json", true);
   }
 
-  /* A small digest's abstract files, requested once the first results show, so no later query waits. */
+  /* Every abstract file at once (abstracts.json, in a digest small enough to have it), requested once the
+   * first results show, so no later query waits for one; a file a query asked for already stays. */
   function prefetchAbstracts() {
-    for (let n = 0; n < layout.abstract_shards; n++) fetchJson("abstracts/" + n + ".json");
+    fetchJson("abstracts.json", false, "low").then((shards) => shards.forEach((shard, n) => {
+      const path = "abstracts/" + n + ".json";
+      if (!cache.has(path)) cache.set(path, Promise.resolve(shard));
+    }), () => {});
   }
 
   return { fetchJson, abstractScores, paperShard, summaryShard, prefetchAbstracts, cancelResults };
