@@ -2,7 +2,7 @@
  * that those never wait behind them for a connection), and those a new query no longer shows dropped. */
 
 export function makePageQueue() {
-  let searching = false, inFlight = 0, waiting = [];
+  let searching = 0, inFlight = 0, waiting = [];
   const abstracts = new Map();
 
   function next() {
@@ -37,10 +37,10 @@ export function makePageQueue() {
         resolve(null);
       }
       waiting = [];
-      searching = true;
+      searching += 1;
     },
     endQuery() {
-      searching = false;
+      searching -= 1;
       next();
     },
   };
