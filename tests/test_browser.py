@@ -244,25 +244,29 @@ def test_a_large_digests_queries_load_only_the_index_files_their_words_reach(bro
         context.close()
 
 
-def test_a_small_enough_digest_loads_every_index_run_and_abstract_file_once_its_first_results_show(
+def test_a_small_enough_digest_loads_its_index_runs_abstracts_and_titles_once_its_first_results_show(
         browser, site_url, prefetched_index_url):
     context = browser.new_context()
     page = context.new_page()
-    chunks, abstracts = set(), []
+    chunks, abstracts, titles = set(), [], []
     page.on("request", lambda request: "/search/index/" in request.url and chunks.add(request.url))
     page.on("request", lambda request: "/search/abstracts" in request.url and abstracts.append(request.url))
+    page.on("request", lambda request: re.search(r"/search/(papers/|titles)", request.url) and titles.append(
+        request.url.rsplit("/search/", 1)[1]))
     page.goto(prefetched_index_url + "search/?q=agent")
     page.wait_for_function(_ALL_SHOWN, timeout=20_000)
     page.wait_for_load_state("networkidle")
     written = len(page.request.get(prefetched_index_url + "search/index.json").json()["chunks"])
     assert len(chunks) == written > 2
     assert [url.rsplit("/", 1)[-1] for url in abstracts].count("abstracts.json") == 1 and len(abstracts) == 2
-    requested = len(chunks)
+    assert titles.count("titles.json") == 1
+    requested, titles_requested = len(chunks), len(titles)
     page.locator("input[name=q]").fill("speech recognition")
     page.wait_for_url(re.compile(r"q=speech\+recognition"))  # the address follows once results show
     page.wait_for_function(_ALL_SHOWN, timeout=20_000)
     assert len(chunks) == requested, "a later query finds every posting in hand"
     assert len(abstracts) == 2, "and every abstract posting"
+    assert len(titles) == titles_requested, "and every title"
     full = context.new_page()
     full.goto(site_url + "search/?q=speech+recognition")
     full.wait_for_function(_ALL_SHOWN, timeout=20_000)

@@ -117,14 +117,18 @@ def test_abstract_postings_score_as_lunr_py_does():
     assert json.dumps(shards, ensure_ascii=False)
 
 
-def test_a_digest_small_enough_has_its_abstract_files_also_in_one(monkeypatch):
+def test_a_digest_small_enough_has_its_abstract_and_title_files_also_in_one(monkeypatch):
     papers = _papers()
+    monkeypatch.setattr(search_module, "PREFETCH_PAPERS", 1)
     files = search_files(Digest(papers, []), [f"papers/{p.id}/" for p in papers])
-    shards = sorted((name for name in files if name.startswith("search/abstracts/")),
-                    key=lambda name: int(Path(name).stem))
-    assert json.loads(files["search/abstracts.json"]) == [json.loads(files[name]) for name in shards]
+    for combined, folder in (("abstracts.json", "abstracts/"), ("titles.json", "papers/")):
+        parts = sorted((name for name in files if name.startswith("search/" + folder)),
+                       key=lambda name: int(Path(name).stem))
+        assert parts and json.loads(files["search/" + combined]) == [json.loads(files[name]) for name in parts]
     monkeypatch.setattr(search_module, "PREFETCH_ABSTRACT_PAPERS", len(papers) - 1)
-    assert "search/abstracts.json" not in search_files(Digest(papers, []), [f"papers/{p.id}/" for p in papers])
+    monkeypatch.setattr(search_module, "PREFETCH_INDEX_PAPERS", len(papers) - 1)
+    files = search_files(Digest(papers, []), [f"papers/{p.id}/" for p in papers])
+    assert "search/abstracts.json" not in files and "search/titles.json" not in files
 
 
 def test_numbers_are_written_as_base_64_digits_and_read_back():
@@ -149,6 +153,8 @@ def test_a_small_digest_has_one_title_file_and_a_large_one_many():
     assert large["paper_shards"] > 1 and not large["prefetch"]
     assert large["prefetch_index"] and layout(PREFETCH_INDEX_PAPERS)["prefetch_index"]
     assert not layout(PREFETCH_INDEX_PAPERS + 1)["prefetch_index"]
+    assert large["prefetch_titles"] and not small["prefetch_titles"]
+    assert not layout(PREFETCH_INDEX_PAPERS + 1)["prefetch_titles"]
     assert layout(PREFETCH_ABSTRACT_PAPERS)["prefetch_abstracts"]
     assert not layout(PREFETCH_ABSTRACT_PAPERS + 1)["prefetch_abstracts"]
 

@@ -14,7 +14,8 @@ Files, under ``search/``:
 - ``facets.json``, loaded at once: each paper's date, upvotes and topics, the papers with code and those
   of each watchlist, which filters and sorting need.
 - ``papers/N.json``: titles and URLs, ``PAPERS_PER_SHARD`` papers a file, loaded for the results shown;
-  a small digest has one such file, loaded at once.
+  a small digest has one such file, loaded at once; up to ``PREFETCH_INDEX_PAPERS`` also all in
+  ``titles.json`` (the files in order), loaded once the first results show.
 - ``summaries/N.json``: the papers' one-sentence summaries, split as the titles are, loaded for the
   results shown: a result shows its summary until its snippet arrives.
 - ``abstracts/N.json``: abstract postings with lunr's scores, terms spread over files by a hash, so a
@@ -62,13 +63,13 @@ PREFETCH_PAPERS = 2000
 """Up to this many papers, the page loads every file at once (the abstract postings and titles: bytes in
 docs/search.md), so later queries need no request; past it, each query loads what it needs."""
 PREFETCH_ABSTRACT_PAPERS = 6000
-"""Up to this many papers, the abstract postings are also written as one file (``abstracts.json``: about 0.75
-MB compressed at 5,000 papers, docs/search.md), which the page loads once the first results show, so a later
-query waits for no abstract file; past it, each query loads the files of its words."""
+"""Up to this many papers, the abstract postings are also written as one file (``abstracts.json``, sizes in
+docs/search.md), which the page loads once the first results show, so a later query waits for no abstract
+file; past it, each query loads the files of its words."""
 PREFETCH_INDEX_PAPERS = 20_000
-"""Up to this many papers (bytes of their main-index postings in docs/search.md), the page loads all the
-main index's runs once the first results show, so later queries wait for none; past it, each query loads the
-runs its words reach."""
+"""Up to this many papers (bytes in docs/search.md), the page loads all the main index's runs and, past
+``PREFETCH_PAPERS``, the titles (written also as one file, ``titles.json``) once the first results show, so
+later queries wait for neither; past it, each query loads the runs its words reach and its results' titles."""
 ABSTRACT_SCORE_SCALE = 100
 """Abstract scores are stored as integers: lunr's score times this."""
 TERMS_PER_MEANING_SHARD = 64
@@ -86,21 +87,25 @@ def search_files(digest: Digest, paper_urls: list[str]) -> dict[str, str | bytes
     """The search index files of ``digest``; ``paper_urls[n]`` is the URL of paper number n, relative to
     the site root."""
     papers = digest.papers
+    plan = layout(len(papers))
     labels = {topic.id: topic.label for topic in digest.topics}
     index, chunks = main_index(papers, labels)
     files: dict[str, str | bytes] = {"search/index.json": _dump(index)}
     for number, chunk in enumerate(chunks):
         files[f"search/index/{number}.json"] = _dump(chunk)
     per_file = papers_per_shard(len(papers))
+    titles = []
     for start in range(0, len(papers), per_file):
         chunk = papers[start:start + per_file]
-        files[f"search/papers/{start // per_file}.json"] = _dump(
-            [[p.title, paper_urls[n]] for n, p in enumerate(chunk, start)])
+        titles.append([[p.title, paper_urls[n]] for n, p in enumerate(chunk, start)])
+        files[f"search/papers/{start // per_file}.json"] = _dump(titles[-1])
         files[f"search/summaries/{start // per_file}.json"] = _dump([p.tldr for p in chunk])
+    if plan["prefetch_titles"]:
+        files["search/titles.json"] = _dump(titles)
     abstracts = abstract_shards(papers)
     for number, postings in abstracts.items():
         files[f"search/abstracts/{number}.json"] = _dump(postings)
-    if len(papers) <= PREFETCH_ABSTRACT_PAPERS:
+    if plan["prefetch_abstracts"]:
         files["search/abstracts.json"] = _dump([abstracts[number] for number in sorted(abstracts)])
     files["search/facets.json"] = _dump(facets(papers, digest))
     if digest.query_encoder is not None:
@@ -121,6 +126,7 @@ def layout(paper_count: int, encoder: QueryEncoder | None = None) -> dict[str, i
             "prefetch": paper_count <= PREFETCH_PAPERS,
             "prefetch_abstracts": paper_count <= PREFETCH_ABSTRACT_PAPERS,
             "prefetch_index": paper_count <= PREFETCH_INDEX_PAPERS,
+            "prefetch_titles": PREFETCH_PAPERS < paper_count <= PREFETCH_INDEX_PAPERS,
             "meaning": meaning or False}
 
 

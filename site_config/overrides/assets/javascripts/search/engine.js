@@ -154,13 +154,14 @@ export function makeEngine(dataUrl, layout) {
     return loader.summaryShard(number).then((s) => s[number % layout.papers_per_shard], () => "");
   }
 
-  /* Once a first query's results show: the abstract postings, the whole main index and the paper vectors
-   * of a digest small enough (layout, generator/publish/search.py), so that later queries wait for no
-   * request. */
+  /* Once a first query's results show: the abstract postings, the titles, the whole main index and the
+   * paper vectors of a digest small enough (layout, generator/publish/search.py), so that later queries
+   * wait for no request. */
   function prefetch() {
     if (prefetched) return;
     prefetched = true;
-    if (layout.prefetch_abstracts) loader.prefetchAbstracts();
+    if (layout.prefetch_abstracts) loader.prefetchAll("abstracts.json", "abstracts/");
+    if (layout.prefetch_titles) loader.prefetchAll("titles.json", "papers/");
     if (layout.prefetch_index) {
       ready.then(({ scorer }) => scorer.loadAll()).catch(() => {});
       meaning.prefetch();

@@ -58,16 +58,17 @@ export function makeLoader(dataUrl, layout) {
     return fetchJson("summaries/" + Math.floor(number / layout.papers_per_shard) + ".json", true);
   }
 
-  /* Every abstract file at once (abstracts.json, in a digest small enough to have it), requested once the
-   * first results show, so no later query waits for one; a file a query asked for already stays. */
-  function prefetchAbstracts() {
-    fetchJson("abstracts.json", false, "low").then((shards) => shards.forEach((shard, n) => {
-      const path = "abstracts/" + n + ".json";
-      if (!cache.has(path)) cache.set(path, Promise.resolve(shard));
+  /* Every file under ``prefix`` at once, from ``combined`` (the files in order, which the build writes
+   * for a digest small enough), requested once the first results show so that no later query waits for
+   * one; a file a query asked for already stays. */
+  function prefetchAll(combined, prefix) {
+    fetchJson(combined, false, "low").then((files) => files.forEach((file, n) => {
+      const path = prefix + n + ".json";
+      if (!cache.has(path)) cache.set(path, Promise.resolve(file));
     }), () => {});
   }
 
-  return { fetchJson, abstractScores, paperShard, summaryShard, prefetchAbstracts, cancelResults };
+  return { fetchJson, abstractScores, paperShard, summaryShard, prefetchAll, cancelResults };
 }
 
 /* The abstract shard of a term: FNV-1a of its UTF-8 bytes, as generator/publish/search.py computes it. */
