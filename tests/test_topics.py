@@ -202,6 +202,14 @@ def test_labels_that_differ_by_a_word_for_one_thing_are_one_topic_whatever_their
     assert content_key("word vectors") == content_key("Word Embeddings") != content_key("word encodings")
 
 
+def test_a_noun_in_sis_and_its_adjective_in_tic_say_the_same():
+    assert (content_key("data synthesis") == content_key("synthetic data generation")
+            == content_key("synthetic data"))
+    assert content_key("analysis tools") == content_key("analytic tools")
+    assert content_key("speech synthesis") != content_key("speech recognition")
+    assert content_key("diagnosis") != content_key("diagnostic") and content_key("basis") == topic_key("basis")
+
+
 def test_labels_that_differ_by_the_digests_backdrop_or_a_spelt_out_acronym_are_one_topic():
     spec = ([(["multilingual language models"], SPEECH)] * 3 + [(["multilingual models"], SPEECH)] * 3
             + [(["rotary position embedding"], VISION)] * 2 + [(["position encoding"], VISION)] * 4

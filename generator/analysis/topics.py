@@ -66,6 +66,11 @@ ONE_THING_WORDS = frozenset({"embedding", "representation", "vector", "encoder"}
 "sentence embeddings", "sentence representations", "sentence vectors" and "sentence encoders" (what makes
 them) name one topic. "Encoding" is not among them: an encoding may be a code ("video encoding")."""
 _ONE_THING_STEM = topic_key("embedding")
+_SIS_STEM = re.compile(r"(?<=[ey])si$")
+"""A noun in -sis and its adjective in -tic name one idea: "data synthesis" and "synthetic data", "text
+analysis" and "analytic text", "hypothesis testing" and "hypothetical testing". Their Porter stems differ by
+"si" and "t" ("synthesi", "synthet") after an e or a y; other nouns in -sis ("basis", "diagnosis") keep
+theirs."""
 COMBINING_FORMS = ("-based", "-driven", "-oriented", "-powered")
 """Endings that say how, not what: "transformer-based models" names the topic "transformer models"."""
 BACKDROP_SHARE = 0.6
@@ -310,8 +315,9 @@ def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: 
 def content_key(label: str, backdrop: frozenset[str] = frozenset()) -> str:
     """What a label says once its generic and function words (and the digest's ``backdrop``) are left
     out, and the combining forms of its words ("BERT models" → "bert", "transformer-based models" →
-    "transform"), with ``ONE_THING_WORDS`` as one ("word vectors" → "word embed"): empty for a label
-    made only of generic words."""
+    "transform"), with ``ONE_THING_WORDS`` as one ("word vectors" → "word embed") and a noun in -sis as
+    its adjective ("data synthesis" → "synthet", ``_SIS_STEM``): empty for a label made only of generic
+    words."""
     words = PLAIN_WORD.findall(label.lower().split(" (")[0])
     stems = (_content_stem(w) for w in words if w not in FUNCTION_WORDS)
     return " ".join(s for s in stems if s not in GENERIC_STEMS and s not in backdrop)
@@ -319,7 +325,7 @@ def content_key(label: str, backdrop: frozenset[str] = frozenset()) -> str:
 
 def _content_stem(word: str) -> str:
     word = next((word.removesuffix(form) for form in COMBINING_FORMS if word.endswith(form)), word)
-    return _ONE_THING_STEM if word.removesuffix("s") in ONE_THING_WORDS else topic_key(word)
+    return _ONE_THING_STEM if word.removesuffix("s") in ONE_THING_WORDS else _SIS_STEM.sub("t", topic_key(word))
 
 
 def relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.ndarray]) -> None:
