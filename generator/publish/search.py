@@ -60,8 +60,9 @@ LUNR_K1, LUNR_B = 1.2, 0.75
 MAIN_CHUNK_CHARS = 40_000
 """Main-index postings per file past ``PREFETCH_PAPERS``: a small download each."""
 PREFETCH_PAPERS = 2000
-"""Up to this many papers, the page loads every file at once (the abstract postings and titles: bytes in
-docs/search.md), so later queries need no request; past it, each query loads what it needs."""
+"""Up to this many papers, the titles and the summaries are one file each, which the page loads with the
+index, and the main index holds its postings (bytes in docs/search.md); past it, a query loads the postings
+its words reach and the titles and summaries of its results."""
 PREFETCH_ABSTRACT_PAPERS = 6000
 """Up to this many papers, the abstract postings are also written as one file (``abstracts.json``, sizes in
 docs/search.md), which the page loads once the first results show, so a later query waits for no abstract
