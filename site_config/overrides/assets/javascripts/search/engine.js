@@ -40,13 +40,13 @@ export function makeEngine(dataUrl, layout) {
    * meaning (meaning.js): a question requests its term and paper vectors at once, while the index may
    * still be loading. Returns the scores of the papers to list, those holding every word, and whether
    * meaning ranked them. */
-  function scoreAll(words, text, state) {
+  function scoreAll(words, state) {
     let abstractsIn = false;
     const fromAbstracts = Promise.all(words.map(loader.abstractScores)).then((perWord) => {
       abstractsIn = true;
       return perWord;
     });
-    const question = spokenWords(text) >= QUESTION_WORDS;
+    const question = spokenWords(state.q) >= QUESTION_WORDS;
     const early = question && meaning.enabled ? meaning.cosines(words) : null;
     if (early) early.catch(() => {});
     const prefixes = words.map((_, i) => isPrefix(words, i));
@@ -132,7 +132,7 @@ export function makeEngine(dataUrl, layout) {
     loader.cancelResults();
     const words = queryWords(state.q);
     if (!words.length) return Promise.resolve({ words, hits: [], full: 0, meaning: false });
-    return scoreAll(words, state.q, state).then((found) => ready.then(({ facets }) => {
+    return scoreAll(words, state).then((found) => ready.then(({ facets }) => {
       const hits = ordered(state, facets, found.scores), every = new Set(found.every);
       const full = hits.filter((hit) => every.has(hit[0])).length;
       return { words, hits, full, meaning: found.meaning };
