@@ -48,7 +48,15 @@ def test_an_ing_form_ending_a_phrase_names_an_activity_unless_an_object_follows(
     assert noun_phrases("A model merging method and its weight averaging (WA) step.") == [
         "model merging", "weight averaging", "WA"]
     assert noun_phrases("The method improving the accuracy of speech recognition.") == ["speech recognition"]
-    assert noun_phrases("Larger language models bring.") == ["Larger language models"], "no gerund"
+    assert noun_phrases("Neural language models bring.") == ["Neural language models"], "no gerund"
+
+
+def test_words_that_count_or_grade_are_no_part_of_a_phrase():
+    text = "A simple adaptive filter and two adaptive filters of the so-called desired kind."
+    assert noun_phrases(text) == ["adaptive filter", "adaptive filters"]
+    assert noun_phrases("Robust two-stage Kalman filters.", max_words=5) == ["Robust two-stage Kalman filters"]
+    assert noun_phrases("A lower bound on main memory for common sense reasoning in large language models.") == [
+        "lower bound", "main memory", "common sense reasoning", "large language models"], "kinds, not grades"
 
 
 def test_candidates_never_straddle_verbs_stop_words_or_punctuation():

@@ -28,7 +28,7 @@ log = get_plugin_logger("digest")
 PROGRESS_FROM = 2000
 """Texts to embed from which a progress bar is shown."""
 
-EXTRACTOR_VERSION = 9
+EXTRACTOR_VERSION = 10
 """Bump when candidate generation or ranking changes, so cached keyphrases are recomputed."""
 
 

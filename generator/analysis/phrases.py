@@ -76,6 +76,22 @@ problem problems way ways number numbers set sets use uses usage case cases
 """.split())
 """Words of scientific prose in general, in any field: never a keyphrase, nor part of one."""
 
+GRADING_WORDS = frozenset("""
+two three four five six seven eight nine ten eleven twelve twenty hundred thousand million dozen
+appropriate suitable satisfactory desired desirable important major typical usual conventional traditional
+original particular specific possible available relevant related realistic detailed improved increased
+better best good excellent great larger largest smaller smallest well-known popular modern simple simpler
+powerful successful useful practical similar corresponding additional overall entire actual called so-called
+interesting promising challenging difficult crucial essential necessary numerous extensive comprehensive
+substantial considerable remarkable impressive superior
+""".split())
+"""Words that count or grade what a phrase names rather than say what kind it is: "a simple adaptive
+filter" and "two adaptive filters" are about "adaptive filters", "robust two-stage Kalman filters" about
+"two-stage Kalman filters" (a hyphenated compound stays whole). Never part of a keyphrase. Words that
+also name a kind in some field stay out ("main memory", "lower bound", "common sense", "optimal
+control", "large language models"). Measured on Inspec: docs/performance.md."""
+
+_NEVER_IN_PHRASE = FUNCTION_WORDS | WRITING_WORDS | GRADING_WORDS
 _CHUNK_BREAK = re.compile(r"https?://\S+|[^\w\s'\-]+|\s[-']|[-']\s|'s\b|--")
 _STEMMER = PorterStemmer()
 _WORD = re.compile(r"\w[\w'\-]*\w|\w")
@@ -93,7 +109,7 @@ class Role(enum.Enum):
 @functools.lru_cache(maxsize=200_000)
 def word_role(word: str) -> Role:
     lower = word.lower()
-    if lower in FUNCTION_WORDS or lower in WRITING_WORDS or len(word) < 2 or not _HAS_LETTER.search(word):
+    if lower in _NEVER_IN_PHRASE or len(word) < 2 or not _HAS_LETTER.search(word):
         return Role.BREAK
     last = lower.rsplit("-", 1)[-1]
     if "-" in lower and last and _HAS_LETTER.search(last) and len(last) > 1:

@@ -95,7 +95,7 @@ topics were the peak of a whole build (docs/scaling.md)."""
 THRESHOLD_SAMPLE = 5000
 """Papers outside a topic that its threshold is estimated from (an even sample by id), and texts that the
 backdrop is estimated from, so that the cost stays linear in a digest of 100,000 papers."""
-TEXT_KEYS_VERSION = "6"
+TEXT_KEYS_VERSION = "7"
 """Bump when ``text_phrase_keys`` changes, so cached phrase keys are recomputed."""
 TOPIC_WORDS = 3
 """The most words a topic's phrase has: a longer keyphrase counts for the phrases it ends with, since
