@@ -76,13 +76,15 @@ def test_topics_merge_variants_and_acronyms_and_papers_about_nothing_there_stay_
 
 
 def test_a_phrase_most_papers_share_is_no_topic():
-    papers, embeddings = _corpus([(["language model", f"topic {i // 3}"], _unit(1, i, 0)) for i in range(9)])
+    fields = [SPEECH, VISION, PROTEIN]
+    papers, embeddings = _corpus([(["language model", f"topic {i // 3}"], fields[i // 3]) for i in range(9)])
     topics = build_topics(papers, TopicSettings(min_papers=3, max_share=0.4), embeddings)
     assert "language model" not in {t.label for t in topics}
     assert sorted(t.label for t in topics) == ["topic 0", "topic 1", "topic 2"]
 
 
-def test_papers_keep_at_most_the_configured_number_of_topics():
+def test_papers_keep_at_most_the_configured_number_of_topics(monkeypatch):
+    monkeypatch.setattr(topics_module, "MIN_COHESION", 0.0)  # overlapping groups of alike papers
     groups = {"alpha beta": {0, 1, 2, 3}, "gamma delta": {3, 4, 5, 6}, "epsilon zeta": {0, 3, 6, 7}}
     spec = [([phrase for phrase, members in groups.items() if i in members], _unit(1, 0.1 * i, 0.2))
             for i in range(8)]
@@ -210,7 +212,26 @@ def test_a_noun_in_sis_and_its_adjective_in_tic_say_the_same():
     assert content_key("diagnosis") != content_key("diagnostic") and content_key("basis") == topic_key("basis")
 
 
-def test_labels_that_differ_by_the_digests_backdrop_or_a_spelt_out_acronym_are_one_topic():
+def test_a_phrase_whose_papers_are_no_more_alike_than_the_digest_is_no_topic():
+    spec = ([(["speech recognition", "neural networks"], SPEECH)] * 3 + [(["neural networks"], VISION)] * 2
+            + [(["neural networks"], PROTEIN)] * 2 + [(["image segmentation"], VISION)] * 3
+            + [(["protein folding"], PROTEIN)] * 3)
+    papers, embeddings = _corpus(spec)
+    topics = build_topics(papers, TopicSettings(min_papers=3, max_share=1.0), embeddings)
+    assert sorted(t.label for t in topics) == ["image segmentation", "protein folding", "speech recognition"]
+
+
+def test_of_two_labels_that_say_the_same_the_one_in_fewer_words_names_the_topic():
+    spec = ([(["text embedding benchmark"], SPEECH)] * 4 + [(["text embeddings"], SPEECH)] * 3
+            + [(["protein folding"], PROTEIN)] * 3)
+    papers, embeddings = _corpus(spec)
+    topics = build_topics(papers, TopicSettings(min_papers=3, max_share=1.0), embeddings)
+    assert [(t.label, t.synonyms, len(t.paper_ids)) for t in topics] == [
+        ("protein folding", [], 3), ("text embeddings", ["text embedding benchmark"], 7)]
+
+
+def test_labels_that_differ_by_the_digests_backdrop_or_a_spelt_out_acronym_are_one_topic(monkeypatch):
+    monkeypatch.setattr(topics_module, "MIN_COHESION", 0.0)  # four topics on three directions
     spec = ([(["multilingual language models"], SPEECH)] * 3 + [(["multilingual models"], SPEECH)] * 3
             + [(["rotary position embedding"], VISION)] * 2 + [(["position encoding"], VISION)] * 4
             + [(["speech recognition"], PROTEIN)] * 4 + [(["speech synthesis"], PROTEIN)] * 4 + [([], VISION)])
@@ -220,7 +241,7 @@ def test_labels_that_differ_by_the_digests_backdrop_or_a_spelt_out_acronym_are_o
               "p08": "Rotary position encoding (RoPE) in language models."}
     topics = build_topics(papers, TopicSettings(min_papers=3, max_share=1.0), embeddings, texts)
     assert {t.label: (t.synonyms, len(t.paper_ids)) for t in topics} == {
-        "multilingual language models": (["multilingual models"], 6),
+        "multilingual models": (["multilingual language models"], 6),
         "position encoding": (["position embedding"], 7),  # with the paper of no keyphrase, as close
         "speech recognition": ([], 4),
         "speech synthesis": ([], 4),

@@ -87,6 +87,13 @@ well the labels hold (docs/performance.md)."""
 NAMED_PLACEMENT_QUANTILE = 0.5
 """The lower bar for a topic whose phrase (or an alias) the paper's text names though its keyphrases do
 not: the text's own word and the closeness together are the evidence (docs/performance.md)."""
+MIN_COHESION = 1.1
+"""A topic's papers are at least this much more alike (mean cosine of their pairs) than two papers of the
+digest taken at random: a phrase that papers of every kind use ("neural networks", "representation
+learning", "classification tasks" in a digest of language-model papers) gathers no more alike papers
+than the digest itself and names no topic. Abstracts from many fields (Inspec) are far above it
+(docs/performance.md). A candidate that holds every paper of a small digest has nothing to stand apart
+from and is exempt."""
 FALLBACK_TOPICS = 5
 """Topics a placed paper may fall back to, nearest first, when placement leaves it out of a full one."""
 SIMILARITY_ROWS = 4096
@@ -226,7 +233,7 @@ class _Candidate:
         self.papers |= other.papers
         self.aliases |= other.aliases
         self.sources.update(other.sources)
-        self.synonyms.append(other.label)
+        self.synonyms += [other.label, *other.synonyms]
 
 
 PhraseEmbedder = Callable[[Sequence[str]], np.ndarray]
@@ -306,10 +313,13 @@ def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: 
     viable = [c for c in candidates.values() if needed <= len(c.papers) <= limit
               and in_text.get(c.key, 0) <= limit and phrases.content(c.label)]
     baseline = mean_pair_similarity([embeddings[p.id] for p in papers])
+    cohesive = []
     for candidate in viable:
-        cohesion = mean_pair_similarity([embeddings[i] for i in sorted(candidate.papers)])
-        candidate.score = (cohesion / max(baseline, 1e-6)) ** 2 * math.sqrt(len(candidate.papers))
-    return sorted(viable, key=lambda c: (-c.score, c.key)), limit
+        ratio = mean_pair_similarity([embeddings[i] for i in sorted(candidate.papers)]) / max(baseline, 1e-6)
+        candidate.score = ratio ** 2 * math.sqrt(len(candidate.papers))
+        if ratio >= MIN_COHESION or len(candidate.papers) == len(papers):
+            cohesive.append(candidate)
+    return sorted(cohesive, key=lambda c: (-c.score, c.key)), limit
 
 
 def content_key(label: str, backdrop: frozenset[str] = frozenset()) -> str:
@@ -412,7 +422,7 @@ def choose(ranked: list[_Candidate], max_topics: int, limit: int, synonyms: _Syn
             break
         same = next((c for c in chosen if content(c.label) == content(candidate.label)), None)
         if same and len(same.papers | candidate.papers) <= limit:
-            same.absorb(candidate)
+            chosen[chosen.index(same)] = _plainer_absorbs(same, candidate)
         if same:
             continue
         if any(jaccard(candidate.papers, c.papers) >= OVERLAP_LIMIT for c in chosen):
@@ -424,6 +434,21 @@ def choose(ranked: list[_Candidate], max_topics: int, limit: int, synonyms: _Syn
         else:
             chosen.append(candidate)
     return chosen
+
+
+def _plainer_absorbs(topic: _Candidate, candidate: _Candidate) -> _Candidate:
+    """Of two labels that say the same, the one in fewer words names the topic ("text embeddings" rather
+    than "text embedding benchmark", "BERT" rather than "BERT models"): the other's extra words are
+    generic. The first chosen keeps it on equal length."""
+    if _word_count(candidate.label) < _word_count(topic.label):
+        candidate.absorb(topic)
+        return candidate
+    topic.absorb(candidate)
+    return topic
+
+
+def _word_count(label: str) -> int:
+    return len(label.split(" (")[0].split())
 
 
 def make_topics(chosen: list[_Candidate], taken: Iterable[str] = ()) -> list[Topic]:
