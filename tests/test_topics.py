@@ -221,6 +221,16 @@ def test_a_phrase_whose_papers_are_no_more_alike_than_the_digest_is_no_topic():
     assert sorted(t.label for t in topics) == ["image segmentation", "protein folding", "speech recognition"]
 
 
+def test_a_phrase_whose_papers_a_topic_mostly_holds_is_an_aspect_of_it():
+    both = ["knowledge distillation", "teacher model"]
+    spec = ([(["knowledge distillation"], SPEECH)] * 3 + [(both, SPEECH)] * 3 + [(["teacher model"], SPEECH)]
+            + [(["protein folding"], PROTEIN)] * 3)
+    papers, embeddings = _corpus(spec)
+    topics = build_topics(papers, TopicSettings(min_papers=3, max_share=1.0), embeddings)
+    assert [(t.label, t.synonyms, len(t.paper_ids)) for t in topics] == [
+        ("knowledge distillation", ["teacher model"], 7), ("protein folding", [], 3)]
+
+
 def test_of_two_labels_that_say_the_same_the_one_in_fewer_words_names_the_topic():
     spec = ([(["text embedding benchmark"], SPEECH)] * 4 + [(["text embeddings"], SPEECH)] * 3
             + [(["protein folding"], PROTEIN)] * 3)

@@ -42,6 +42,12 @@ from generator.slugs import unique_slugs
 
 OVERLAP_LIMIT = 0.5
 """A candidate sharing this share (Jaccard) of its papers with a chosen topic is the same topic."""
+ASPECT_SHARE = 0.75
+"""A candidate whose papers a chosen topic mostly holds already (this share of them) names an aspect of
+that topic, not a topic of its own, and joins it as "Also covers": "teacher model" in "knowledge
+distillation", "pretrained BERT model" in "BERT", "artificial neural network" in "neural networks".
+A page of its own would repeat the topic's papers (``OVERLAP_LIMIT`` misses a small candidate inside a
+large topic)."""
 SYNONYM_PHRASES = 0.75
 SYNONYM_PAPERS = 0.85
 """A candidate whose label embeds this close to a chosen topic's label (cosine), and whose papers'
@@ -414,8 +420,9 @@ class _SynonymTest:
 def choose(ranked: list[_Candidate], max_topics: int, limit: int, synonyms: _SynonymTest | None,
            content: Callable[[str], str] = content_key) -> list[_Candidate]:
     """The best candidates, skipping those whose papers mostly belong to a chosen topic; one whose label
-    says the same (``content``) or a near-synonym joins the topic while it stays within ``limit``
-    papers (a label that says the same is never a topic of its own)."""
+    says the same (``content``), an aspect of the topic (``ASPECT_SHARE``) or a near-synonym joins the
+    topic while it stays within ``limit`` papers (a label that says the same, or an aspect, is never a
+    topic of its own)."""
     chosen: list[_Candidate] = []
     for candidate in ranked:
         if len(chosen) == max_topics:
@@ -427,6 +434,11 @@ def choose(ranked: list[_Candidate], max_topics: int, limit: int, synonyms: _Syn
             continue
         if any(jaccard(candidate.papers, c.papers) >= OVERLAP_LIMIT for c in chosen):
             continue
+        host = next((c for c in chosen if _mostly_inside(candidate.papers, c.papers)), None)
+        if host and len(host.papers | candidate.papers) <= limit:
+            host.absorb(candidate)
+        if host:
+            continue
         twin = next((c for c in chosen if synonyms and len(c.papers | candidate.papers) <= limit
                      and synonyms(candidate, c)), None)
         if twin:
@@ -434,6 +446,10 @@ def choose(ranked: list[_Candidate], max_topics: int, limit: int, synonyms: _Syn
         else:
             chosen.append(candidate)
     return chosen
+
+
+def _mostly_inside(papers: set[str], topic_papers: set[str]) -> bool:
+    return len(papers & topic_papers) >= ASPECT_SHARE * len(papers)
 
 
 def _plainer_absorbs(topic: _Candidate, candidate: _Candidate) -> _Candidate:
