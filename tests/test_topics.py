@@ -190,7 +190,8 @@ def test_a_word_nearly_every_text_uses_says_nothing_in_that_digest_only():
     assert content_key("multilingual language models") != content_key("multilingual models")
 
 
-def test_labels_that_differ_by_a_word_for_one_thing_are_one_topic_whatever_their_papers():
+def test_labels_that_differ_by_a_word_for_one_thing_are_one_topic_whatever_their_papers(monkeypatch):
+    monkeypatch.setattr(topics_module, "MIN_COHESION", 0.0)  # papers of three fields under one label
     spec = ([(["sentence embeddings"], SPEECH)] * 4 + [(["sentence representations"], VISION)] * 3
             + [(["sentence encoders"], PROTEIN)] * 3 + [(["video encoding"], SPEECH)] * 3
             + [(["video embeddings"], SPEECH)] * 3)
@@ -219,6 +220,14 @@ def test_a_phrase_whose_papers_are_no_more_alike_than_the_digest_is_no_topic():
     papers, embeddings = _corpus(spec)
     topics = build_topics(papers, TopicSettings(min_papers=3, max_share=1.0), embeddings)
     assert sorted(t.label for t in topics) == ["image segmentation", "protein folding", "speech recognition"]
+
+
+def test_a_topic_that_labels_saying_the_same_leave_no_more_alike_than_the_digest_is_dropped():
+    between = _unit(1, 1, 0)
+    spec = [(["BERT"], SPEECH)] * 3 + [(["BERT models"], VISION)] * 3 + [(["mixed topic"], between)] * 6
+    papers, embeddings = _corpus(spec)
+    topics = build_topics(papers, TopicSettings(min_papers=3, max_share=1.0), embeddings)
+    assert [t.label for t in topics] == ["mixed topic"]
 
 
 def test_a_phrase_whose_papers_a_topic_mostly_holds_is_an_aspect_of_it():

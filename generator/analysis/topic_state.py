@@ -39,6 +39,7 @@ from generator.analysis.topics import (
     make_topics,
     ranked_candidates,
     relate,
+    standing_apart,
 )
 from generator.config import TopicSettings
 from generator.disk import replaced
@@ -216,7 +217,8 @@ def _new_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[s
                 and all(jaccard(candidate.papers, set(t.paper_ids)) < OVERLAP_LIMIT for t in kept)):
             eligible.append(candidate)
     taken = {t.id for t in kept} | {r.id for r in state.retired}
-    return make_topics(choose(eligible, room, limit, None, phrases.content), taken=taken)
+    chosen = choose(eligible, room, limit, None, phrases.content)
+    return make_topics(standing_apart(chosen, papers, embeddings), taken=taken)
 
 
 def _retire(state: TopicState, topics: list[Topic]) -> list[RetiredTopic]:

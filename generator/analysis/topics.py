@@ -98,8 +98,10 @@ MIN_COHESION = 1.1
 digest taken at random: a phrase that papers of every kind use ("neural networks", "representation
 learning", "classification tasks" in a digest of language-model papers) gathers no more alike papers
 than the digest itself and names no topic. Abstracts from many fields (Inspec) are far above it
-(docs/performance.md). A candidate that holds every paper of a small digest has nothing to stand apart
-from and is exempt."""
+(docs/performance.md). Checked for each phrase, and again for each chosen topic once the labels that say
+the same, its aspects and near-synonyms have joined it ("neural models" with "neural language models"
+falls to 1.08). A candidate that holds every paper of a small digest has nothing to stand apart from and
+is exempt."""
 FALLBACK_TOPICS = 5
 """Topics a placed paper may fall back to, nearest first, when placement leaves it out of a full one."""
 SIMILARITY_ROWS = 4096
@@ -258,7 +260,7 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
     ranked, limit = ranked_candidates(papers, settings, embeddings, phrases)
     synonyms = _SynonymTest(ranked, embeddings, embed_phrases) if embed_phrases else None
     chosen = choose(ranked, settings.topics_allowed(len(papers)), limit, synonyms, phrases.content)
-    topics = make_topics(chosen)
+    topics = make_topics(standing_apart(chosen, papers, embeddings))
     assign(papers, topics, embeddings, settings, phrases.in_text)
     kept = sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
     relate(kept, papers, embeddings)
@@ -318,14 +320,38 @@ def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: 
     in_text = Counter(key for keys in phrases.in_text.values() for key in keys)
     viable = [c for c in candidates.values() if needed <= len(c.papers) <= limit
               and in_text.get(c.key, 0) <= limit and phrases.content(c.label)]
-    baseline = mean_pair_similarity([embeddings[p.id] for p in papers])
+    cohesion = Cohesion.of(papers, embeddings)
     cohesive = []
     for candidate in viable:
-        ratio = mean_pair_similarity([embeddings[i] for i in sorted(candidate.papers)]) / max(baseline, 1e-6)
+        ratio = cohesion.ratio(candidate.papers)
         candidate.score = ratio ** 2 * math.sqrt(len(candidate.papers))
-        if ratio >= MIN_COHESION or len(candidate.papers) == len(papers):
+        if cohesion.stands_apart(candidate.papers, ratio):
             cohesive.append(candidate)
     return sorted(cohesive, key=lambda c: (-c.score, c.key)), limit
+
+
+@dataclass(frozen=True)
+class Cohesion:
+    """How alike a group of a digest's papers is: the mean cosine of its pairs over that of all the
+    digest's pairs (``MIN_COHESION``)."""
+
+    embeddings: dict[str, np.ndarray]
+    baseline: float
+    papers: int
+
+    @classmethod
+    def of(cls, papers: list[Paper], embeddings: dict[str, np.ndarray]) -> Cohesion:
+        baseline = mean_pair_similarity([embeddings[p.id] for p in papers])
+        return cls(embeddings, max(baseline, 1e-6), len(papers))
+
+    def ratio(self, paper_ids: set[str]) -> float:
+        return mean_pair_similarity([self.embeddings[i] for i in sorted(paper_ids)]) / self.baseline
+
+    def stands_apart(self, paper_ids: set[str], ratio: float | None = None) -> bool:
+        """At least ``MIN_COHESION``; a group of every paper has nothing to stand apart from."""
+        if len(paper_ids) == self.papers:
+            return True
+        return (self.ratio(paper_ids) if ratio is None else ratio) >= MIN_COHESION
 
 
 def content_key(label: str, backdrop: frozenset[str] = frozenset()) -> str:
@@ -446,6 +472,13 @@ def choose(ranked: list[_Candidate], max_topics: int, limit: int, synonyms: _Syn
         else:
             chosen.append(candidate)
     return chosen
+
+
+def standing_apart(chosen: list[_Candidate], papers: list[Paper], embeddings: dict[str, np.ndarray]
+                   ) -> list[_Candidate]:
+    """The chosen candidates that still stand apart once other labels have joined them (``MIN_COHESION``)."""
+    cohesion = Cohesion.of(papers, embeddings)
+    return [candidate for candidate in chosen if cohesion.stands_apart(candidate.papers)]
 
 
 def _mostly_inside(papers: set[str], topic_papers: set[str]) -> bool:
