@@ -489,15 +489,11 @@ def _plainer_absorbs(topic: _Candidate, candidate: _Candidate) -> _Candidate:
     """Of two labels that say the same, the one in fewer words names the topic ("text embeddings" rather
     than "text embedding benchmark", "BERT" rather than "BERT models"): the other's extra words are
     generic. The first chosen keeps it on equal length."""
-    if _word_count(candidate.label) < _word_count(topic.label):
+    if len(_label_words(candidate.spellings).split()) < len(_label_words(topic.spellings).split()):
         candidate.absorb(topic)
         return candidate
     topic.absorb(candidate)
     return topic
-
-
-def _word_count(label: str) -> int:
-    return len(label.split(" (")[0].split())
 
 
 def make_topics(chosen: list[_Candidate], taken: Iterable[str] = ()) -> list[Topic]:
