@@ -133,6 +133,31 @@ class Terms(c.BaseConfigOption[tuple[str, ...]]):
         return tuple(item.strip() for item in items)
 
 
+class PhraseGroups(c.BaseConfigOption[tuple[tuple[str, ...], ...]]):
+    """A list of groups, each a list of at least two phrases, no phrase in two groups (in any case or
+    hyphenation)."""
+
+    def run_validation(self, value: object) -> tuple[tuple[str, ...], ...]:
+        if not isinstance(value, list | tuple):
+            raise c.ValidationError(f"must be a list of lists of phrases, got {value!r}")
+        groups, seen = [], {}
+        for number, raw in enumerate(value, start=1):
+            try:
+                group = () if isinstance(raw, str) else Terms().run_validation(raw)
+            except _KeyedError as err:
+                raise _KeyedError(f"[{number}]{err.key}", err.message) from None
+            if len(group) < 2:
+                raise _KeyedError(f"[{number}]", f"must list two phrases or more, got {raw!r}")
+            for phrase in group:
+                written = slug(phrase, phrase.casefold())
+                if written in seen:
+                    raise _KeyedError(f"[{number}]", f"names {phrase!r}, which group {seen[written]} "
+                                      "names already: a phrase joins one topic")
+                seen[written] = number
+            groups.append(group)
+        return tuple(groups)
+
+
 class Watchlists(c.BaseConfigOption[tuple[Any, ...]]):
     """A list of watchlists, each a mapping with a ``name`` and at least one ``include`` term, whose names
     give distinct addresses."""
@@ -232,6 +257,11 @@ class TopicSettings:
     max_topics: int | None = setting(None, c.Optional(Whole(minimum=1)))
     """Unset, it follows the digest's size (``topics_allowed``): one per 50 papers, at least 100."""
     max_topics_per_paper: int = setting(5, Whole(1, 20))
+    same: tuple[tuple[str, ...], ...] = setting((), PhraseGroups())
+    """Wordings that name one idea in this digest, as a list of lists: the phrases of a list (each in any
+    case, plural or hyphenation) make one topic, labelled by the first, the others shown as "Also covers".
+    For synonyms the model cannot tell apart ("causal language modeling", "next-token prediction"); kept
+    topics of the other wordings join it, and their addresses redirect to it."""
     areas_from: int = setting(80, Whole(minimum=1))
     """A digest with more topics than this groups them into areas on the topic index."""
     state_file: Path = setting(Path(".cache/digest-topics.json"), FilePath())

@@ -45,6 +45,10 @@ def load(tmp_path: Path, text: str) -> DigestConfig:
     ("topics: {max_topics: 0}", "'topics.max_topics' must be at least 1, got 0"),
     ("topics: {max_topics_per_paper: 30}", "'topics.max_topics_per_paper' must be between 1 and 20, got 30"),
     ("topics: {state_file: 3}", "'topics.state_file' must be a path, got 3"),
+    ("topics: {same: causal LM}", "'topics.same' must be a list of lists of phrases, got 'causal LM'"),
+    ("topics: {same: [[causal LM]]}", "'topics.same[1]' must list two phrases or more, got ['causal LM']"),
+    ("topics: {same: [[a b, c], [d, A-B]]}", "'topics.same[2]' names 'A-B', which group 1 names already"),
+    ("topics: {same: [[a, '']]}", "'topics.same[1][2]' must be a term (a word or phrase), got ''"),
     ("title: 3", "'title' must be a string, got 3"),
     ("dumps: ['']", "'dumps' must be a path, got ''"),
     ("cache_dir: [a]", "'cache_dir' must be a path, got ['a']"),
@@ -84,10 +88,12 @@ def test_each_bad_value_is_named_with_its_file_and_key(tmp_path, text, message):
 def test_a_good_file_gives_its_settings_and_the_defaults_for_the_rest(tmp_path):
     config = load(tmp_path, "dumps: [dumps, /data/more]\ndump_dates: {a.txt: 2025-03-14, b.txt: '2025-03-15'}\n"
                             "keyphrases: {top_n: 7, diversity: 0}\ndefault_year: 2024\n"
-                            "topics: {min_papers: null, max_topics: 90}\n")
+                            "topics: {min_papers: null, max_topics: 90, same: [[causal LM, next-token "
+                            "prediction, NTP]]}\n")
     assert config.dumps == (tmp_path / "dumps", Path("/data/more"))
     assert config.dump_dates == {"a.txt": dt.date(2025, 3, 14), "b.txt": dt.date(2025, 3, 15)}
     assert (config.topics.min_papers, config.topics.max_topics) == (None, 90)
+    assert config.topics.same == (("causal LM", "next-token prediction", "NTP"),)
     assert (config.keyphrases.top_n, config.keyphrases.diversity) == (7, 0.0)
     assert config.keyphrases.model == DigestConfig().keyphrases.model
     assert config.cache_dir == tmp_path / ".cache" / "digest"

@@ -11,6 +11,7 @@ import numpy as np
 from generator.analysis.topic_state import (
     StateFiles,
     TopicState,
+    kept_topics,
     load_state,
     save_state,
     state_json,
@@ -164,3 +165,36 @@ def test_a_kept_topic_takes_new_papers_in_a_wording_the_texts_later_tie_to_its_p
     position = next(t for t in grown.topics if t.id == "position-encoding")
     assert {"m1", "m2"} <= set(position.paper_ids)
     assert [t.id for t in grown.topics] == ["position-encoding", "protein-folding"]
+
+
+def test_kept_topics_the_configuration_later_declares_one_join_and_the_others_address_redirects():
+    spec = ([(f"n{i}", ["next-token prediction"], _speech(i)) for i in range(4)]
+            + [(f"a{i}", ["autoregressive modeling"], _speech(i + 1)) for i in range(3)] + FIRST[4:])
+    papers, embeddings = _papers(spec)
+    state, _ = _grow(papers, embeddings, None)
+    assert [t.id for t in state.topics] == [
+        "autoregressive-modeling", "next-token-prediction", "protein-folding"]
+    same = (("autoregressive modeling", "next-token prediction"), ("protein structure", "protein folding"))
+    declared = dataclasses.replace(SETTINGS, same=same)
+    joined, keep = update_topics(papers, declared, embeddings, {}, None, None, state)
+    assert keep and [t.id for t in joined.topics] == ["autoregressive-modeling", "protein-folding"]
+    assert [(t.label, t.synonyms, len(t.paper_ids)) for t in joined.topics] == [
+        ("autoregressive modeling", ["next-token prediction"], 7),
+        ("protein structure", ["protein folding"], 4)]
+    assert joined.retired == [RetiredTopic("next-token-prediction", "next-token prediction",
+                                           "autoregressive-modeling")]
+    assert {p.id: p.topics for p in papers if p.id[0] in "an"} == {
+        p.id: ["autoregressive-modeling"] for p in papers if p.id[0] in "an"}
+    again, _ = update_topics(papers, declared, embeddings, {}, None, None, joined)
+    assert state_json(again) == state_json(joined)
+
+
+def test_a_declared_wording_that_no_paper_carries_is_named_in_a_warning(tmp_path, caplog):
+    papers, embeddings = _papers(FIRST)
+    declared = dataclasses.replace(SETTINGS, same=(("speech-to-text", "Speech Recognition", "ASR"),))
+    state, _ = kept_topics(papers, declared, embeddings, {}, None, None, StateFiles(tmp_path / "topics.json"))
+    assert "no paper's keyphrases carry 'ASR', so it joins nothing" in caplog.text
+    assert "speech-to-text'" not in caplog.text, "the first wording names the topic, carried or not"
+    assert [(t.id, t.label, t.synonyms) for t in state.topics] == [
+        ("protein-folding", "protein folding", []),
+        ("speech-to-text", "speech-to-text", ["speech recognition"])]

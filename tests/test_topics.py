@@ -3,6 +3,8 @@ joins a topic only when it is about it."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -306,3 +308,21 @@ def test_a_paper_whose_text_names_a_topic_needs_less_closeness_to_join_it_when_n
     assert papers[7].topics == ["speech-recognition"], "named in its text, and closer than most"
     assert papers[8].topics == [], "as close, but its text does not name the topic"
     assert papers[-1].topics == [], "named, but about something else"
+
+
+def test_wordings_the_configuration_declares_one_make_one_topic_named_by_the_first():
+    spec = ([(["next-token prediction"], SPEECH)] * 4 + [(["autoregressive modeling"], SPEECH)] * 3
+            + [(["ARMs"], SPEECH)] + [(["speech recognition"], VISION)] * 3
+            + [(["speech synthesis"], PROTEIN)] * 3)
+    papers, embeddings = _corpus(spec)
+    texts = {"p07": "Autoregressive models (ARMs) predict the next token."}
+    settings = TopicSettings(min_papers=3, max_share=1.0)
+    assert len(build_topics(papers, settings, embeddings, texts)) == 4
+    same = (("autoregressive modeling", "Next Token Prediction"),)
+    topics = build_topics(papers, dataclasses.replace(settings, same=same), embeddings, texts)
+    assert {t.label: (t.synonyms, len(t.paper_ids)) for t in topics} == {
+        "autoregressive modeling": (["next-token prediction"], 8),
+        "speech recognition": ([], 3),
+        "speech synthesis": ([], 3),
+    }
+    assert topics[0].id == "autoregressive-modeling"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from mkdocs.plugins import get_plugin_logger
 
+from generator.analysis.phrases import topic_key
 from generator.analysis.topics import (
     OVERLAP_LIMIT,
     PaperPhrases,
@@ -40,6 +42,7 @@ from generator.analysis.topics import (
     ranked_candidates,
     relate,
     standing_apart,
+    warn_of_unused,
 )
 from generator.config import TopicSettings
 from generator.disk import replaced
@@ -154,11 +157,15 @@ def _grow(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np
         members = [i for i in topic.paper_ids if i in present]
         (kept if members else gone).append(Topic(topic.id, topic.label, members, topic.key, topic.aliases,
                                                  topic.phrases, topic.synonyms))
+    phrases = PaperPhrases.of(papers, texts, phrase_keys, settings.same)
+    kept, joined = _join_declared(kept, phrases)
     alive = {t.id for t in kept}
-    fixed = {p.id: [t for t in state.papers[p.id] if t in alive] for p in papers if p.id in state.papers}
+    moved = {r.id: r.successor for r in joined}
+    fixed = {p.id: list(dict.fromkeys(moved.get(t, t) for t in state.papers[p.id] if moved.get(t, t) in alive))
+             for p in papers if p.id in state.papers}
     fresh = {p.id for p in papers if not fixed.get(p.id)}
-    phrases = PaperPhrases.of(papers, texts, phrase_keys)
-    candidates = candidates_by_key(papers, phrases.expansions)
+    candidates = candidates_by_key(papers, phrases)
+    warn_of_unused(settings.same, phrases, candidates)
     for topic in kept:
         topic.aliases = sorted({*topic.aliases, *(phrases.expansions.get(a, a) for a in topic.aliases)})
         topic.paper_ids = sorted(set(topic.paper_ids) | _carriers(topic, candidates, fresh))
@@ -170,11 +177,35 @@ def _grow(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np
            judged={p.id for p in papers if state.papers.get(p.id) == []})
     topics = sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
     relate(topics, papers, embeddings)
-    retired = state.retired + [RetiredTopic(t.id, t.label) for t in gone]
-    if added or gone:
-        log.info("Topics: %d kept, %d new, %d retired (their addresses redirect)",
-                 len(kept), len(added), len(gone))
+    retired = sorted(state.retired + [RetiredTopic(t.id, t.label) for t in gone] + joined, key=lambda r: r.id)
+    if added or gone or joined:
+        log.info("Topics: %d kept, %d new, %d retired, %d joined as the configuration says (their addresses "
+                 "redirect)", len(kept), len(added), len(gone), len(joined))
     return TopicState(topics, _memberships(papers), retired)
+
+
+def _join_declared(kept: list[Topic], phrases: PaperPhrases) -> tuple[list[Topic], list[RetiredTopic]]:
+    """Kept topics whose phrases the configuration declares one idea (``TopicSettings.same``) become
+    one: the topic of the first wording (else the largest) takes the others' papers, and their addresses
+    redirect to it; the labels they had are shown as "Also covers". Returns the topics left and those
+    joined."""
+    groups: dict[str, list[Topic]] = defaultdict(list)
+    for topic in kept:
+        target = phrases.expanded(topic.key)
+        if target in phrases.names:
+            groups[target].append(topic)
+    joined: list[RetiredTopic] = []
+    for target, group in groups.items():
+        host = min(group, key=lambda t: (t.key != target, -len(t.paper_ids), t.id))
+        if topic_key(host.label) != topic_key(phrases.names[target]):
+            host.synonyms = sorted({*host.synonyms, host.label}, key=str.lower)
+        for other in (t for t in group if t is not host):
+            host.paper_ids = sorted({*host.paper_ids, *other.paper_ids})
+            host.aliases = sorted({*host.aliases, *other.aliases})
+            host.synonyms = sorted({*host.synonyms, other.label, *other.synonyms}, key=str.lower)
+            joined.append(RetiredTopic(other.id, other.label, host.id))
+    gone = {r.id for r in joined}
+    return [t for t in kept if t.id not in gone], joined
 
 
 def _memberships(papers: list[Paper]) -> dict[str, list[str]]:

@@ -34,11 +34,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from mkdocs.plugins import get_plugin_logger
 
 from generator.analysis.phrases import FUNCTION_WORDS, is_gerund, noun_phrases, topic_key
 from generator.config import TopicSettings
 from generator.records import Paper, Topic
 from generator.slugs import unique_slugs
+
+log = get_plugin_logger("digest")
 
 OVERLAP_LIMIT = 0.5
 """A candidate sharing this share (Jaccard) of its papers with a chosen topic is the same topic."""
@@ -232,10 +235,12 @@ class _Candidate:
     score: float = 0.0
     synonyms: list[str] = field(default_factory=list)
     """Labels of the near-synonym candidates merged into this one."""
+    named: str = ""
+    """The label the configuration gives the topic (``TopicSettings.same``), if any."""
 
     @property
     def label(self) -> str:
-        return _label(self.spellings)
+        return self.named or _label(self.spellings)
 
     def absorb(self, other: _Candidate) -> None:
         self.papers |= other.papers
@@ -256,8 +261,10 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
     ``text_phrase_keys``."""
     if not papers:
         return []
-    phrases = PaperPhrases.of(papers, texts or {}, phrase_keys)
-    ranked, limit = ranked_candidates(papers, settings, embeddings, phrases)
+    phrases = PaperPhrases.of(papers, texts or {}, phrase_keys, settings.same)
+    candidates = candidates_by_key(papers, phrases)
+    warn_of_unused(settings.same, phrases, candidates)
+    ranked, limit = ranked_candidates(papers, settings, embeddings, phrases, candidates)
     synonyms = _SynonymTest(ranked, embeddings, embed_phrases) if embed_phrases else None
     chosen = choose(ranked, settings.topics_allowed(len(papers)), limit, synonyms, phrases.content)
     topics = make_topics(standing_apart(chosen, papers, embeddings))
@@ -270,29 +277,66 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
 @dataclass
 class PaperPhrases:
     """The phrases of each paper that topics are matched on: acronym expansions and wording variants
-    found in the texts, the topic keys of every noun phrase in each paper's text (expanded), and the
-    digest's backdrop words (``BACKDROP_SHARE``)."""
+    found in the texts, and the wordings the configuration declares one (``TopicSettings.same``), the
+    topic keys of every noun phrase in each paper's text (expanded), and the digest's backdrop words
+    (``BACKDROP_SHARE``)."""
 
     expansions: dict[str, str]
     in_text: dict[str, set[str]]
     backdrop: frozenset[str] = frozenset()
+    names: dict[str, str] = field(default_factory=dict)
+    """Expanded key → the label the configuration gives its topic."""
 
     @classmethod
     def of(cls, papers: list[Paper], texts: dict[str, str],
-           phrase_keys: Callable[[str], list[str]] | None = None) -> PaperPhrases:
+           phrase_keys: Callable[[str], list[str]] | None = None,
+           same: Sequence[Sequence[str]] = ()) -> PaperPhrases:
         present = [texts[p.id] for p in papers if p.id in texts]
         definitions = list(_definitions(present))
         variants = _variants(definitions)
         expansions = {key: variants.get(expansion, expansion)
                       for key, expansion in _expansions(definitions).items()}
         expansions |= {key: variant for key, variant in variants.items() if key not in expansions}
+        declared, names = declared_wordings(same, expansions)
+        expansions = {key: declared.get(value, value) for key, value in expansions.items()} | declared
         keys = phrase_keys or text_phrase_keys
         return cls(expansions, {p.id: {expansions.get(k, k) for k in keys(texts[p.id])}
-                                for p in papers if p.id in texts}, backdrop_stems(present))
+                                for p in papers if p.id in texts}, backdrop_stems(present), names)
+
+    def expanded(self, key: str) -> str:
+        return self.expansions.get(key, key)
 
     def content(self, label: str) -> str:
         """``content_key`` in this digest: its backdrop words left out too."""
         return content_key(label, self.backdrop)
+
+
+def declared_wordings(same: Sequence[Sequence[str]], expansions: dict[str, str]
+                      ) -> tuple[dict[str, str], dict[str, str]]:
+    """For each group of wordings declared one idea: every wording's key (and its expansion's, for an
+    acronym) → the first wording's expanded key, and that key → the first wording, its label."""
+    declared: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for group in same:
+        first = topic_key(group[0])
+        target = expansions.get(first, first)
+        names[target] = group[0]
+        for wording in group:
+            key = topic_key(wording)
+            declared |= {k: target for k in (key, expansions.get(key, key)) if k != target}
+    return declared, names
+
+
+def warn_of_unused(same: Sequence[Sequence[str]], phrases: PaperPhrases, candidates: dict[str, _Candidate]
+                   ) -> None:
+    """A warning for each wording of ``topics.same`` that no paper's keyphrases carry, so that it joins
+    nothing and may be misspelt; the first wording names the topic all the same, and so needs no paper."""
+    for group in same:
+        for wording in group[1:] if len(group) > 1 else group:
+            key = topic_key(wording)
+            if key not in getattr(candidates.get(phrases.expanded(key)), "aliases", ()):
+                log.warning("topics.same: no paper's keyphrases carry %r, so it joins nothing (is it spelt "
+                            "as the papers spell it?)", wording)
 
 
 def backdrop_stems(texts: list[str]) -> frozenset[str]:
@@ -314,7 +358,7 @@ def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: 
                       ) -> tuple[list[_Candidate], int]:
     """The phrases that may be topics, best first, and the most papers a topic may hold; ``candidates``
     are those of ``candidates_by_key`` when the caller has them already."""
-    candidates = candidates if candidates is not None else candidates_by_key(papers, phrases.expansions)
+    candidates = candidates if candidates is not None else candidates_by_key(papers, phrases)
     needed = settings.papers_needed(len(papers))
     limit = settings.largest_topic(len(papers))
     in_text = Counter(key for keys in phrases.in_text.values() for key in keys)
@@ -386,14 +430,15 @@ def relate(topics: list[Topic], papers: list[Paper], embeddings: dict[str, np.nd
         topic.related = related + nearest[: RELATED_TOPICS - len(related)]
 
 
-def candidates_by_key(papers: list[Paper], expansions: dict[str, str]) -> dict[str, _Candidate]:
+def candidates_by_key(papers: list[Paper], phrases: PaperPhrases) -> dict[str, _Candidate]:
     candidates: dict[str, _Candidate] = {}
     for paper in papers:
         for phrase in paper.keyphrases:
             for head in phrase_heads(phrase):
                 key = topic_key(head)
-                expanded = expansions.get(key, key)
-                candidate = candidates.setdefault(expanded, _Candidate(expanded, set(), set(), Counter()))
+                expanded = phrases.expanded(key)
+                candidate = candidates.setdefault(expanded, _Candidate(
+                    expanded, set(), set(), Counter(), named=phrases.names.get(expanded, "")))
                 candidate.aliases.update({key, expanded})
                 candidate.papers.add(paper.id)
                 candidate.spellings[head] += 1
@@ -488,8 +533,9 @@ def _mostly_inside(papers: set[str], topic_papers: set[str]) -> bool:
 def _plainer_absorbs(topic: _Candidate, candidate: _Candidate) -> _Candidate:
     """Of two labels that say the same, the one in fewer words names the topic ("text embeddings" rather
     than "text embedding benchmark", "BERT" rather than "BERT models"): the other's extra words are
-    generic. The first chosen keeps it on equal length."""
-    if len(_label_words(candidate.spellings).split()) < len(_label_words(topic.spellings).split()):
+    generic. The first chosen keeps it on equal length, and a label the configuration gives always."""
+    fewer = len(_label_words(candidate.spellings).split()) < len(_label_words(topic.spellings).split())
+    if not topic.named and (candidate.named or fewer):
         candidate.absorb(topic)
         return candidate
     topic.absorb(candidate)
@@ -508,7 +554,8 @@ def make_topics(chosen: list[_Candidate], taken: Iterable[str] = ()) -> list[Top
 def _also_covers(candidate: _Candidate) -> list[str]:
     """The labels of merged near-synonyms, and the other wordings of the topic's phrase itself
     ("position embedding" in "position encoding", ``wording_variants``)."""
-    said = {topic_key(label) for label in [_label_words(candidate.spellings), *candidate.synonyms]}
+    said = {topic_key(label) for label in [candidate.named or _label_words(candidate.spellings),
+                                           *candidate.synonyms]}
     covers = list(candidate.synonyms)
     for spelling in sorted(candidate.spellings, key=lambda s: (-candidate.spellings[s], s)):
         if not _is_acronym(spelling) and topic_key(spelling) not in said:
