@@ -160,7 +160,8 @@ def test_papers_are_placed_alike_when_their_similarities_are_taken_a_few_at_a_ti
 
 
 def test_labels_say_something_once_in_one_casing():
-    spec = ([(["training data"], SPEECH)] * 3 + [(["BERT"], VISION)] * 3 + [(["BERT models"], VISION)] * 2
+    spec = ([(["training data"], SPEECH)] * 3 + [(["prediction tasks"], SPEECH)] * 3
+            + [(["BERT"], VISION)] * 3 + [(["BERT models"], VISION)] * 2
             + [(["Vision-Language Models"], PROTEIN)] * 3 + [(["Fine-Tuning"], _unit(1, 1, 1))] * 2
             + [(["finetuning"], _unit(1, 1, 1))])
     papers, embeddings = _corpus(spec)

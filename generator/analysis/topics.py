@@ -62,12 +62,12 @@ generation" score 0.76."""
 GENERIC_WORDS = frozenset("""
 accuracy algorithm analysis application approach art baseline benchmark capability case corpus data dataset
 downstream effectiveness efficiency evaluation example experiment feature framework generation improvement
-information input level method model nlg nlp number output paper parameter performance problem process
+information input level method model nlg nlp number output paper parameter performance prediction problem process
 quality result sample sequence set setting size state study system task technique time training type use
 strategy way work
 """.split())
 """Words that say nothing of what a paper is about: a label made only of these (and function words),
-such as "training data", "NLP tasks" or "generation tasks", is never a topic, and two labels that differ
+such as "training data", "NLP tasks", "generation tasks" or "prediction tasks", is never a topic, and two labels that differ
 only by them ("BERT", "BERT models") name one topic. Compared by Porter stem."""
 GENERIC_STEMS = frozenset(topic_key(word) for word in GENERIC_WORDS)
 ONE_THING_WORDS = frozenset({"embedding", "representation", "vector", "encoder"})
