@@ -9,10 +9,14 @@ over topics), over the mean similarity of all pairs of papers. On Inspec, label 
 a topic's papers whose human-assigned keys hold every content word of the label (Porter stems), averaged
 over topics. BERTopic (installed separately: `pip install bertopic`) gets the same papers and embeddings.
 
+The seeds are built twice: as they come, and curated, with the wordings that bench/seeds-curated.yml
+declares one idea (`topics.same`), as a reader would after reading their topic index.
+
 Then stability: the seeds built from their first four dumps, then with the fifth added (+25% papers), with
-the topics kept between the builds (as `digest build` does) and, for comparison, clustered anew: the share
-of earlier topic addresses that still resolve (a live topic or a redirect) and of earlier placed papers
-that keep at least one of their topics, and exactly their topics.
+the topics kept between the builds (as `digest build` does), for comparison clustered anew, and kept while
+the curation is declared at the fifth: the share of earlier topic addresses that still resolve (a live
+topic or a redirect) and of earlier placed papers that keep at least one of their topics, and exactly
+their topics.
 
     .venv/bin/python bench/topics.py
     .venv/bin/python bench/topics.py --scale 5000    (one added day at 5,000 papers; about 6 minutes cold)
@@ -50,9 +54,11 @@ from generator.analysis.topics import TEXT_KEYS_VERSION, build_topics, content_k
 from generator.config import DigestConfig, load_config  # noqa: E402
 from generator.pipeline import build_digest  # noqa: E402
 from generator.records import Digest, Paper  # noqa: E402
+from generator.slugs import slug  # noqa: E402
 
 CORPORA = {
     "seeds": (SEEDS, SEED_DEFAULT_YEAR, None),
+    "seeds, curated": (SEEDS, SEED_DEFAULT_YEAR, REPO / "bench" / "seeds-curated.yml"),
     "example dumps": (REPO / "dumps", None, REPO / "site_config" / "digest.yml"),
 }
 """Dumps, default year and configuration file (None: the defaults) of each corpus."""
@@ -95,21 +101,25 @@ def label_support(digest: Digest, half: int | None = None) -> float:
     return float(np.mean(shares)) if shares else 0.0
 
 
-def stability(dumps: list[Path], year: int | None, folder: Path) -> dict[str, float]:
-    """Builds the first dumps, then all of them, with the topics kept and clustered anew."""
+def stability(dumps: list[Path], year: int | None, folder: Path, same: tuple[tuple[str, ...], ...] = ()
+              ) -> dict[str, float]:
+    """Builds the first dumps, then all of them: with the topics kept, clustered anew, and, given ``same``,
+    kept while a reader declares those wordings one at the second build."""
     result = {}
-    for kept in (True, False):
-        state = folder / f"topics-{kept}.json"
+    for number, name in enumerate(("kept", "anew", "kept, then curated")[:3 if same else 2]):
+        state = folder / f"topics-{number}.json"
         config = DigestConfig(dumps=tuple(dumps[:-1]), default_year=year, cache_dir=CACHE)
         config = dataclasses.replace(config, topics=dataclasses.replace(config.topics, state_file=state))
         before = build_digest(config)
-        if not kept:
+        if name == "anew":
             state.unlink()
-        after = build_digest(config.with_dumps(dumps))
+        later = config.with_dumps(dumps)
+        if name.endswith("curated"):
+            later = dataclasses.replace(later, topics=dataclasses.replace(later.topics, same=same))
+        after = build_digest(later)
         now = {t.id for t in after.topics} | {r.id for r in after.retired_topics}
         topics_now = {p.id: set(p.topics) for p in after.papers}
         placed = [p for p in before.papers if p.topics]
-        name = "kept" if kept else "anew"
         result[f"{name}: urls"] = sum(t.id in now for t in before.topics) / len(before.topics)
         keeps_some = sum(bool(set(p.topics) & topics_now[p.id]) for p in placed)
         result[f"{name}: some topic"] = keeps_some / len(placed)
@@ -199,7 +209,7 @@ def main() -> None:
         if name in CORPORA:
             dumps, year, config_file = CORPORA[name]
             base = load_config(config_file, REPO) if config_file else DigestConfig()
-            state = CACHE / f"topics-{name}.json"
+            state = CACHE / f"topics-{slug(name, 'corpus')}.json"
             state.unlink(missing_ok=True)
             base = dataclasses.replace(base, topics=dataclasses.replace(base.topics, state_file=state))
             digest = build_digest(dataclasses.replace(base, dumps=(dumps,), default_year=year, cache_dir=CACHE))
@@ -228,7 +238,9 @@ def main() -> None:
         for a, b in pairs:
             print(f"    {a}  /  {b}")
     with tempfile.TemporaryDirectory() as folder:
-        for measure, value in stability(sorted(SEEDS.glob("*.txt")), SEED_DEFAULT_YEAR, Path(folder)).items():
+        curated = load_config(CORPORA["seeds, curated"][2], REPO).topics.same
+        for measure, value in stability(sorted(SEEDS.glob("*.txt")), SEED_DEFAULT_YEAR, Path(folder),
+                                        curated).items():
             shown = value if isinstance(value, str) else f"{value:.1%}"
             print(f"seeds, 4 dumps then 5, topics {measure}: {shown}")
 
