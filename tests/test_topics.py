@@ -314,7 +314,7 @@ def test_a_paper_whose_text_names_a_topic_needs_less_closeness_to_join_it_when_n
 def test_wordings_the_configuration_declares_one_make_one_topic_named_by_the_first():
     spec = ([(["next-token prediction"], SPEECH)] * 4 + [(["autoregressive modeling"], SPEECH)] * 3
             + [(["ARMs"], SPEECH)] + [(["speech recognition"], VISION)] * 3
-            + [(["speech synthesis"], PROTEIN)] * 3)
+            + [(["speech synthesis"], PROTEIN)] * 3 + [(["next-token prediction models"], SPEECH)] * 3)
     papers, embeddings = _corpus(spec)
     texts = {"p07": "Autoregressive models (ARMs) predict the next token."}
     settings = TopicSettings(min_papers=3, max_share=1.0)
@@ -322,7 +322,7 @@ def test_wordings_the_configuration_declares_one_make_one_topic_named_by_the_fir
     same = (("autoregressive modeling", "Next Token Prediction"),)
     topics = build_topics(papers, dataclasses.replace(settings, same=same), embeddings, texts)
     assert {t.label: (t.synonyms, len(t.paper_ids)) for t in topics} == {
-        "autoregressive modeling": (["next-token prediction"], 8),
+        "autoregressive modeling": (["next-token prediction", "next-token prediction models"], 11),
         "speech recognition": ([], 3),
         "speech synthesis": ([], 3),
     }

@@ -62,13 +62,13 @@ generation" score 0.76."""
 GENERIC_WORDS = frozenset("""
 accuracy algorithm analysis application approach art baseline benchmark capability case corpus data dataset
 downstream effectiveness efficiency evaluation example experiment feature framework generation improvement
-information input level method model nlg nlp number output paper parameter performance prediction problem process
-quality result sample sequence set setting size state study system task technique time training type use
-strategy way work
+information input level method model nlg nlp number output paper parameter performance prediction problem
+process quality result sample sequence set setting size state study system task technique time training type
+use strategy way work
 """.split())
 """Words that say nothing of what a paper is about: a label made only of these (and function words),
-such as "training data", "NLP tasks", "generation tasks" or "prediction tasks", is never a topic, and two labels that differ
-only by them ("BERT", "BERT models") name one topic. Compared by Porter stem."""
+such as "training data", "NLP tasks", "generation tasks" or "prediction tasks", is never a topic, and two
+labels that differ only by them ("BERT", "BERT models") name one topic. Compared by Porter stem."""
 GENERIC_STEMS = frozenset(topic_key(word) for word in GENERIC_WORDS)
 ONE_THING_WORDS = frozenset({"embedding", "representation", "vector", "encoder"})
 """Words that labels use for one thing, the learnt vector of a text, word or item, and so compared as one:
@@ -498,7 +498,7 @@ def choose(ranked: list[_Candidate], max_topics: int, limit: int, synonyms: _Syn
     for candidate in ranked:
         if len(chosen) == max_topics:
             break
-        same = next((c for c in chosen if content(c.label) == content(candidate.label)), None)
+        same = next((c for c in chosen if content(candidate.label) in _says(c, content)), None)
         if same and len(same.papers | candidate.papers) <= limit:
             chosen[chosen.index(same)] = _plainer_absorbs(same, candidate)
         if same:
@@ -517,6 +517,12 @@ def choose(ranked: list[_Candidate], max_topics: int, limit: int, synonyms: _Syn
         else:
             chosen.append(candidate)
     return chosen
+
+
+def _says(candidate: _Candidate, content: Callable[[str], str]) -> set[str]:
+    """What a candidate's label says, and each of its wordings when the configuration declared them one
+    (``TopicSettings.same``): "representation models" says what the declared "embedding models" says."""
+    return {content(candidate.label), *(content(s) for s in candidate.spellings if candidate.named)}
 
 
 def standing_apart(chosen: list[_Candidate], papers: list[Paper], embeddings: dict[str, np.ndarray]
