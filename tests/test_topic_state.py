@@ -174,17 +174,20 @@ def test_kept_topics_the_configuration_later_declares_one_join_and_the_others_ad
     state, _ = _grow(papers, embeddings, None)
     assert [t.id for t in state.topics] == [
         "autoregressive-modeling", "next-token-prediction", "protein-folding"]
-    same = (("autoregressive modeling", "next-token prediction"), ("protein structure", "protein folding"))
+    same = (("autoregressive modeling", "next-token prediction", "causal modeling"),
+            ("protein structure", "protein folding"))
     declared = dataclasses.replace(SETTINGS, same=same)
+    papers, more_embeddings = _papers([*spec, ("c1", ["causal modeling"], _speech(5))])
+    embeddings |= more_embeddings
     joined, keep = update_topics(papers, declared, embeddings, {}, None, None, state)
     assert keep and [t.id for t in joined.topics] == ["autoregressive-modeling", "protein-folding"]
     assert [(t.label, t.synonyms, len(t.paper_ids)) for t in joined.topics] == [
-        ("autoregressive modeling", ["next-token prediction"], 7),
+        ("autoregressive modeling", ["causal modeling", "next-token prediction"], 8),
         ("protein structure", ["protein folding"], 4)]
     assert joined.retired == [RetiredTopic("next-token-prediction", "next-token prediction",
                                            "autoregressive-modeling")]
-    assert {p.id: p.topics for p in papers if p.id[0] in "an"} == {
-        p.id: ["autoregressive-modeling"] for p in papers if p.id[0] in "an"}
+    assert {p.id: p.topics for p in papers if p.id[0] in "anc"} == {
+        p.id: ["autoregressive-modeling"] for p in papers if p.id[0] in "anc"}
     again, _ = update_topics(papers, declared, embeddings, {}, None, None, joined)
     assert state_json(again) == state_json(joined)
 

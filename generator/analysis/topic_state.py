@@ -33,6 +33,7 @@ from generator.analysis.topics import (
     OVERLAP_LIMIT,
     PaperPhrases,
     PhraseEmbedder,
+    also_covers,
     assign,
     build_topics,
     candidates_by_key,
@@ -167,9 +168,10 @@ def _grow(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np
     candidates = candidates_by_key(papers, phrases)
     warn_of_unused(settings.same, phrases, candidates)
     for topic in kept:
-        topic.aliases = sorted({*topic.aliases, *(phrases.expansions.get(a, a) for a in topic.aliases)})
+        topic.aliases = sorted({*topic.aliases, *(phrases.expanded(a) for a in topic.aliases)})
         topic.paper_ids = sorted(set(topic.paper_ids) | _carriers(topic, candidates, fresh))
         topic.label = _current_label(topic, candidates, phrases)
+        topic.synonyms = _declared_covers(topic, candidates, phrases)
     added = _new_topics(papers, settings, embeddings, phrases, candidates, kept, fresh, state)
     topics = kept + added
     assign(papers, topics, embeddings, settings, phrases.in_text,
@@ -217,10 +219,19 @@ def _current_label(topic: Topic, candidates: dict, phrases: PaperPhrases) -> str
     come ("Masked Language Models" → "masked language modeling") while the id, and so the address,
     stays. A kept topic's phrase joins the expansion or wording the digest's texts now give it
     (``PaperPhrases.expansions``), so that new papers using either wording still join it."""
-    candidate = candidates.get(phrases.expansions.get(topic.key, topic.key))
+    candidate = candidates.get(phrases.expanded(topic.key))
     if candidate is None or not phrases.content(candidate.label):
         return topic.label
     return candidate.label
+
+
+def _declared_covers(topic: Topic, candidates: dict, phrases: PaperPhrases) -> list[str]:
+    """A kept topic's "Also covers", with the other wordings its papers now carry where the configuration
+    declares them one (``TopicSettings.same``), as a new topic of those wordings would list them."""
+    candidate = candidates.get(phrases.expanded(topic.key))
+    if candidate is None or not candidate.named:
+        return topic.synonyms
+    return sorted({*topic.synonyms, *also_covers(candidate)} - {topic.label}, key=str.lower)
 
 
 def _carriers(topic: Topic, candidates: dict, among: set[str]) -> set[str]:

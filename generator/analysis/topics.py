@@ -553,11 +553,11 @@ def make_topics(chosen: list[_Candidate], taken: Iterable[str] = ()) -> list[Top
     ordered = sorted(chosen, key=lambda c: c.key)
     slugs = unique_slugs((candidate.label for candidate in ordered), fallback="topic", taken=taken)
     return [Topic(slug, candidate.label, sorted(candidate.papers), candidate.key, sorted(candidate.aliases),
-                  _defining_phrases(candidate.sources), _also_covers(candidate))
+                  _defining_phrases(candidate.sources), also_covers(candidate))
             for slug, candidate in zip(slugs, ordered, strict=True)]
 
 
-def _also_covers(candidate: _Candidate) -> list[str]:
+def also_covers(candidate: _Candidate) -> list[str]:
     """The labels of merged near-synonyms, and the other wordings of the topic's phrase itself
     ("position embedding" in "position encoding", ``wording_variants``)."""
     said = {topic_key(label) for label in [candidate.named or _label_words(candidate.spellings),
