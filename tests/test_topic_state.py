@@ -177,13 +177,14 @@ def test_kept_topics_the_configuration_later_declares_one_join_and_the_others_ad
     same = (("autoregressive modeling", "next-token prediction", "causal modeling"),
             ("protein structure", "protein folding"))
     declared = dataclasses.replace(SETTINGS, same=same)
-    papers, more_embeddings = _papers([*spec, ("c1", ["causal modeling"], _speech(5))])
+    papers, more_embeddings = _papers([*spec, ("c1", ["causal modeling"], _speech(5)),
+                                       *((f"f{i}", ["protein-folding"], _protein(i)) for i in range(5))])
     embeddings |= more_embeddings
     joined, keep = update_topics(papers, declared, embeddings, {}, None, None, state)
     assert keep and [t.id for t in joined.topics] == ["autoregressive-modeling", "protein-folding"]
     assert [(t.label, t.synonyms, len(t.paper_ids)) for t in joined.topics] == [
         ("autoregressive modeling", ["causal modeling", "next-token prediction"], 8),
-        ("protein structure", ["protein folding"], 4)]
+        ("protein structure", ["protein folding"], 9)]
     assert joined.retired == [RetiredTopic("next-token-prediction", "next-token prediction",
                                            "autoregressive-modeling")]
     assert {p.id: p.topics for p in papers if p.id[0] in "anc"} == {

@@ -231,7 +231,9 @@ def _declared_covers(topic: Topic, candidates: dict, phrases: PaperPhrases) -> l
     candidate = candidates.get(phrases.expanded(topic.key))
     if candidate is None or not candidate.named:
         return topic.synonyms
-    return sorted({*topic.synonyms, *also_covers(candidate)} - {topic.label}, key=str.lower)
+    said = {topic_key(label) for label in [topic.label, *topic.synonyms]}
+    return sorted([*topic.synonyms, *(c for c in also_covers(candidate) if topic_key(c) not in said)],
+                  key=str.lower)
 
 
 def _carriers(topic: Topic, candidates: dict, among: set[str]) -> set[str]:
