@@ -31,6 +31,7 @@ from mkdocs.plugins import get_plugin_logger
 from generator.analysis.phrases import topic_key
 from generator.analysis.topics import (
     OVERLAP_LIMIT,
+    Cohesion,
     PaperPhrases,
     PhraseEmbedder,
     also_covers,
@@ -249,7 +250,8 @@ def _new_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[s
     room = settings.topics_allowed(len(papers)) - len(kept)
     if room <= 0 or not fresh:
         return []
-    ranked, limit = ranked_candidates(papers, settings, embeddings, phrases, candidates)
+    cohesion = Cohesion.of(papers, embeddings)
+    ranked, limit = ranked_candidates(papers, settings, cohesion, phrases, candidates)
     needed = settings.papers_needed(len(papers))
     covered = {alias for t in kept for alias in t.aliases}
     said = {phrases.content(t.label) for t in kept}
@@ -262,7 +264,7 @@ def _new_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[s
             eligible.append(candidate)
     taken = {t.id for t in kept} | {r.id for r in state.retired}
     chosen = choose(eligible, room, limit, None, phrases.content)
-    return make_topics(standing_apart(chosen, papers, embeddings), taken=taken)
+    return make_topics(standing_apart(chosen, cohesion), taken=taken)
 
 
 def _retire(state: TopicState, topics: list[Topic]) -> list[RetiredTopic]:

@@ -264,10 +264,11 @@ def build_topics(papers: list[Paper], settings: TopicSettings, embeddings: dict[
     phrases = PaperPhrases.of(papers, texts or {}, phrase_keys, settings.same)
     candidates = candidates_by_key(papers, phrases)
     warn_of_unused(settings.same, phrases, candidates)
-    ranked, limit = ranked_candidates(papers, settings, embeddings, phrases, candidates)
-    synonyms = _SynonymTest(ranked, embeddings, embed_phrases) if embed_phrases else None
+    cohesion = Cohesion.of(papers, embeddings)
+    ranked, limit = ranked_candidates(papers, settings, cohesion, phrases, candidates)
+    synonyms = _SynonymTest(ranked, cohesion, embed_phrases) if embed_phrases else None
     chosen = choose(ranked, settings.topics_allowed(len(papers)), limit, synonyms, phrases.content)
-    topics = make_topics(standing_apart(chosen, papers, embeddings))
+    topics = make_topics(standing_apart(chosen, cohesion))
     assign(papers, topics, embeddings, settings, phrases.in_text)
     kept = sorted((t for t in topics if t.paper_ids), key=lambda t: (t.label.lower(), t.id))
     relate(kept, papers, embeddings)
@@ -297,7 +298,7 @@ class PaperPhrases:
         expansions = {key: variants.get(expansion, expansion)
                       for key, expansion in _expansions(definitions).items()}
         expansions |= {key: variant for key, variant in variants.items() if key not in expansions}
-        declared, names = declared_wordings(same, expansions)
+        declared, names = _declared_wordings(same, expansions)
         expansions = {key: declared.get(value, value) for key, value in expansions.items()} | declared
         keys = phrase_keys or text_phrase_keys
         return cls(expansions, {p.id: {expansions.get(k, k) for k in keys(texts[p.id])}
@@ -311,8 +312,8 @@ class PaperPhrases:
         return content_key(label, self.backdrop)
 
 
-def declared_wordings(same: Sequence[Sequence[str]], expansions: dict[str, str]
-                      ) -> tuple[dict[str, str], dict[str, str]]:
+def _declared_wordings(same: Sequence[Sequence[str]], expansions: dict[str, str]
+                       ) -> tuple[dict[str, str], dict[str, str]]:
     """For each group of wordings declared one idea: every wording's key (and its expansion's, for an
     acronym) → the first wording's expanded key, and that key → the first wording, its label."""
     declared: dict[str, str] = {}
@@ -332,7 +333,7 @@ def warn_of_unused(same: Sequence[Sequence[str]], phrases: PaperPhrases, candida
     """A warning for each wording of ``topics.same`` that no paper's keyphrases carry, so that it joins
     nothing and may be misspelt; the first wording names the topic all the same, and so needs no paper."""
     for group in same:
-        for wording in group[1:] if len(group) > 1 else group:
+        for wording in group[1:]:
             key = topic_key(wording)
             if key not in getattr(candidates.get(phrases.expanded(key)), "aliases", ()):
                 log.warning("topics.same: no paper's keyphrases carry %r, so it joins nothing (is it spelt "
@@ -353,18 +354,17 @@ def backdrop_stems(texts: list[str]) -> frozenset[str]:
     return frozenset(stem for stem, n in counts.items() if n >= BACKDROP_SHARE * len(sample))
 
 
-def ranked_candidates(papers: list[Paper], settings: TopicSettings, embeddings: dict[str, np.ndarray],
-                      phrases: PaperPhrases, candidates: dict[str, _Candidate] | None = None
-                      ) -> tuple[list[_Candidate], int]:
-    """The phrases that may be topics, best first, and the most papers a topic may hold; ``candidates``
-    are those of ``candidates_by_key`` when the caller has them already."""
+def ranked_candidates(papers: list[Paper], settings: TopicSettings, cohesion: Cohesion, phrases: PaperPhrases,
+                      candidates: dict[str, _Candidate] | None = None) -> tuple[list[_Candidate], int]:
+    """The phrases that may be topics, best first, and the most papers a topic may hold (``cohesion``: that
+    of the digest's papers); ``candidates`` are those of ``candidates_by_key`` when the caller has them
+    already."""
     candidates = candidates if candidates is not None else candidates_by_key(papers, phrases)
     needed = settings.papers_needed(len(papers))
     limit = settings.largest_topic(len(papers))
     in_text = Counter(key for keys in phrases.in_text.values() for key in keys)
     viable = [c for c in candidates.values() if needed <= len(c.papers) <= limit
               and in_text.get(c.key, 0) <= limit and phrases.content(c.label)]
-    cohesion = Cohesion.of(papers, embeddings)
     cohesive = []
     for candidate in viable:
         ratio = cohesion.ratio(candidate.papers)
@@ -459,9 +459,8 @@ class _SynonymTest:
     """Labels are embedded in rank order, a batch at a time, as the choice reaches them: a large
     digest has thousands of candidates, and the choice stops at ``max_topics``."""
 
-    def __init__(self, ranked: list[_Candidate], embeddings: dict[str, np.ndarray],
-                 embed_phrases: PhraseEmbedder) -> None:
-        self.embeddings = embeddings
+    def __init__(self, ranked: list[_Candidate], cohesion: Cohesion, embed_phrases: PhraseEmbedder) -> None:
+        self.cohesion = cohesion
         self.embed_phrases = embed_phrases
         self.ranked = ranked
         self.rank = {c.key: i for i, c in enumerate(ranked)}
@@ -471,7 +470,7 @@ class _SynonymTest:
         phrases = float(self._phrase_vector(candidate) @ self._phrase_vector(topic))
         return (phrases >= SYNONYM_PHRASES
                 and float(self._centroid(candidate.papers) @ self._centroid(topic.papers)) >= SYNONYM_PAPERS
-                and self._cohesion(candidate.papers | topic.papers) >= self._cohesion(topic.papers))
+                and self.cohesion.ratio(candidate.papers | topic.papers) >= self.cohesion.ratio(topic.papers))
 
     def _phrase_vector(self, candidate: _Candidate) -> np.ndarray:
         if candidate.key not in self.phrase_vectors:
@@ -481,11 +480,8 @@ class _SynonymTest:
             self.phrase_vectors.update(zip((c.key for c in batch), vectors, strict=True))
         return self.phrase_vectors[candidate.key]
 
-    def _cohesion(self, paper_ids: set[str]) -> float:
-        return mean_pair_similarity([self.embeddings[i] for i in sorted(paper_ids)])
-
     def _centroid(self, paper_ids: set[str]) -> np.ndarray:
-        return _unit(np.mean([self.embeddings[i] for i in sorted(paper_ids)], axis=0))
+        return _unit(np.mean([self.cohesion.embeddings[i] for i in sorted(paper_ids)], axis=0))
 
 
 def choose(ranked: list[_Candidate], max_topics: int, limit: int, synonyms: _SynonymTest | None,
@@ -525,10 +521,8 @@ def _says(candidate: _Candidate, content: Callable[[str], str]) -> set[str]:
     return {content(candidate.label), *(content(s) for s in candidate.spellings if candidate.named)}
 
 
-def standing_apart(chosen: list[_Candidate], papers: list[Paper], embeddings: dict[str, np.ndarray]
-                   ) -> list[_Candidate]:
+def standing_apart(chosen: list[_Candidate], cohesion: Cohesion) -> list[_Candidate]:
     """The chosen candidates that still stand apart once other labels have joined them (``MIN_COHESION``)."""
-    cohesion = Cohesion.of(papers, embeddings)
     return [candidate for candidate in chosen if cohesion.stands_apart(candidate.papers)]
 
 
